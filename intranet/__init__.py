@@ -1,0 +1,1 @@
+"""The project package and the cross-cutting core shared by every app."""

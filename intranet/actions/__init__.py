@@ -1,0 +1,1 @@
+"""Every write of the core is one function here: validate, save in a transaction, audit, notify."""

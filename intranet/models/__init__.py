@@ -1,0 +1,20 @@
+"""Models of the core: people, organizations, notifications, audit log and site pages."""
+
+from .accounts import CompanyRegistration, Invitation, Membership, Organization, User
+from .audit import AuditEvent
+from .notifications import Notification
+from .pages import HomePage, StandardPage
+from .scheduling import ScheduledRun
+
+__all__ = [
+    "AuditEvent",
+    "CompanyRegistration",
+    "HomePage",
+    "Invitation",
+    "Membership",
+    "Notification",
+    "Organization",
+    "ScheduledRun",
+    "StandardPage",
+    "User",
+]

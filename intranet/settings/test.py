@@ -1,0 +1,26 @@
+"""Test settings: fast hashing, tasks run immediately, index and media in a temporary folder."""
+
+import os
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F403
+from .base import DATABASE_URL, HAYSTACK_CONNECTIONS
+
+DEBUG = False
+SECRET_KEY = "test-only-key"  # noqa: S105
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+_TMP = Path(tempfile.mkdtemp(prefix="intranet-test-"))
+MEDIA_ROOT = _TMP / "media"
+STATIC_ROOT = _TMP / "static"
+if "PATH" in HAYSTACK_CONNECTIONS["default"]:
+    HAYSTACK_CONNECTIONS["default"]["PATH"] = str(_TMP / "whoosh_index")
+if not DATABASE_URL:
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(_TMP / "test.sqlite3")}}
+WHITENOISE_AUTOREFRESH = True
+# Redis, when given, is shared with other runs: keep our keys apart.
+if os.environ.get("REDIS_URL"):
+    CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"  # noqa: F405

@@ -1,0 +1,30 @@
+"""Audit logins, logouts and lockouts (connected in IntranetConfig.ready)."""
+
+from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from intranet import audit
+from intranet.models import AuditEvent
+
+
+@receiver(user_logged_in)
+def audit_login(sender, request, user, **kwargs):
+    audit.record(AuditEvent.Action.LOGIN, actor=user, request=request)
+
+
+@receiver(user_logged_out)
+def audit_logout(sender, request, user, **kwargs):
+    if user is not None:
+        audit.record(AuditEvent.Action.LOGOUT, actor=user, request=request)
+
+
+@receiver(user_login_failed)
+def audit_login_failed(sender, credentials, request=None, **kwargs):
+    username = str((credentials or {}).get("username", ""))[:254]
+    audit.record(AuditEvent.Action.LOGIN_FAILED, request=request, actor_label=username)
+
+
+@receiver(user_locked_out)
+def audit_locked_out(sender, request, username=None, ip_address=None, **kwargs):
+    audit.record(AuditEvent.Action.LOCKED_OUT, request=request, actor_label=str(username or "")[:254])
