@@ -1,0 +1,118 @@
+"""Shared fixtures: organizations and people for each role."""
+
+import itertools
+
+import pytest
+from django.utils import timezone
+
+from intranet.models import Membership, Organization, User
+
+Role = Membership.Role
+PASSWORD = "Motdepasse-solide-2026"
+
+# Valid SIRENs/SIRETs (Luhn) for tests; the demo data has its own.
+_siret_counter = itertools.count(1)
+
+
+def luhn_complete(prefix: str) -> str:
+    """Append the check digit that makes `prefix` + digit pass the Luhn check."""
+    for digit in "0123456789":
+        candidate = prefix + digit
+        total = 0
+        for index, char in enumerate(reversed(candidate)):
+            value = int(char) * (2 if index % 2 else 1)
+            total += value - 9 if value > 9 else value
+        if total % 10 == 0:
+            return candidate
+    raise AssertionError("unreachable")
+
+
+def make_siret() -> str:
+    siren = luhn_complete(f"{next(_siret_counter) + 40000000:08d}")
+    return luhn_complete(siren + "0001")
+
+
+@pytest.fixture
+def make_org(db):
+    def make(name="Commune de Test", kind=Organization.Kind.COMMUNE, **fields):
+        fields.setdefault("siret", make_siret())
+        fields.setdefault("department", "35")
+        return Organization.objects.create(name=name, kind=kind, **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_user(db):
+    counter = itertools.count(1)
+
+    def make(email=None, organization=None, role=None, **fields):
+        email = email or f"personne{next(counter)}@example.fr"
+        fields.setdefault("email_confirmed_at", timezone.now())
+        fields.setdefault("first_name", "Camille")
+        fields.setdefault("last_name", "Martin")
+        user = User.objects.create_user(email=email, password=PASSWORD, **fields)
+        if organization is not None:
+            Membership.objects.create(user=user, organization=organization, role=role or Role.BUYER)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def body(make_org):
+    return make_org("Ville de Rennes", Organization.Kind.COMMUNE)
+
+
+@pytest.fixture
+def other_body(make_org):
+    return make_org("CHU de Brest", Organization.Kind.HOSPITAL, department="29")
+
+
+@pytest.fixture
+def company(make_org):
+    return make_org("Bretagne Nettoyage SARL", Organization.Kind.COMPANY)
+
+
+@pytest.fixture
+def buyer(make_user, body):
+    return make_user("acheteur@rennes.fr", body, Role.BUYER)
+
+
+@pytest.fixture
+def editor(make_user, body):
+    return make_user("redacteur@rennes.fr", body, Role.EDITOR)
+
+
+@pytest.fixture
+def org_admin(make_user, body):
+    return make_user("admin@rennes.fr", body, Role.ORG_ADMIN)
+
+
+@pytest.fixture
+def other_admin(make_user, other_body):
+    return make_user("admin@chu-brest.fr", other_body, Role.ORG_ADMIN)
+
+
+@pytest.fixture
+def company_admin(make_user, company):
+    return make_user("gerant@bretagne-nettoyage.fr", company, Role.COMPANY_ADMIN)
+
+
+@pytest.fixture
+def company_member(make_user, company):
+    return make_user("commercial@bretagne-nettoyage.fr", company, Role.MEMBER)
+
+
+@pytest.fixture
+def platform_admin(make_user):
+    return make_user("admin@plateforme.fr", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def login(client):
+    def do(user):
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return do
