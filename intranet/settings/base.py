@@ -23,7 +23,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    # Wagtail's users app with our user forms (see intranet/viewsets.py).
+    "intranet.admin_apps.IntranetUsersAppConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -54,7 +55,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "intranet.middleware.SiteCSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # axes last, as its documentation asks.
     "axes.middleware.AxesMiddleware",
@@ -210,9 +211,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
-WAGTAIL_USER_EDIT_FORM = "intranet.forms.WagtailUserEditForm"
-WAGTAIL_USER_CREATION_FORM = "intranet.forms.WagtailUserCreationForm"
-WAGTAIL_USER_CUSTOM_FIELDS = ["first_name", "last_name", "job_title"]
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no avatars fetched from the internet
 WAGTAIL_PASSWORD_RESET_ENABLED = True
 WAGTAILEMBEDS_FINDERS = []  # no remote oEmbed look-ups: nothing is fetched from the internet
 
