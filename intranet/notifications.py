@@ -53,9 +53,9 @@ def notify(
         ids = [n.pk for n in created if n.pk is not None]
         if not ids:  # databases that do not return ids from bulk_create
             ids = list(
-                Notification.objects.filter(recipient_id__in=seen, verb=verb).order_by("-id").values_list(
-                    "id", flat=True
-                )[: len(rows)]
+                Notification.objects.filter(recipient_id__in=seen, verb=verb)
+                .order_by("-id")
+                .values_list("id", flat=True)[: len(rows)]
             )
         transaction.on_commit(lambda: send_notification_emails.enqueue(ids))
     return created

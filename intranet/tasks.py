@@ -36,8 +36,13 @@ def send_notification_emails(notification_ids: list[int]) -> int:
             )
             if not claimed or user.email_frequency == User.EmailFrequency.NEVER:
                 continue
-            context = {"user": user, "notification": notification, "url": _absolute(notification.url),
-                       "site_name": settings.SITE_NAME, "preferences_url": _absolute("/compte/profil/")}
+            context = {
+                "user": user,
+                "notification": notification,
+                "url": _absolute(notification.url),
+                "site_name": settings.SITE_NAME,
+                "preferences_url": _absolute("/compte/profil/"),
+            }
             send_mail(
                 subject=f"[{settings.SITE_NAME}] {notification.message}"[:200],
                 message=render_to_string("intranet/email/notification.txt", context),

@@ -7,8 +7,10 @@ from django.utils.translation import gettext_lazy as _
 DEPARTMENTS = [f"{n:02d}" for n in range(1, 96) if n != 20] + ["2A", "2B", "971", "972", "973", "974", "976"]
 DEPARTMENT_CHOICES = [(code, code) for code in sorted(DEPARTMENTS)]
 
-# La Poste's SIRETs (SIREN 356000000) use a different checksum (sum of digits divisible by 5).
+# La Poste's SIRETs (SIREN 356000000) use a different checksum (sum of digits divisible by 5),
+# except its head office's, which follows Luhn.
 LA_POSTE_SIREN = "356000000"
+LA_POSTE_HEAD_OFFICE = "35600000000048"
 
 
 def luhn_ok(digits: str) -> bool:
@@ -30,11 +32,10 @@ def normalize_siret(value: str) -> str:
 
 def validate_siren_or_siret(value: str) -> None:
     digits = normalize_siret(value)
-    if not digits.isdigit() or len(digits) not in (9, 14):
-        raise ValidationError(
-            _("A SIREN has 9 digits and a SIRET 14 digits."), code="siret_length"
-        )
-    if len(digits) == 14 and digits.startswith(LA_POSTE_SIREN):
+    # isascii(): str.isdigit() also accepts other scripts' digits (fullwidth, Arabic-Indic...).
+    if not (digits.isascii() and digits.isdigit()) or len(digits) not in (9, 14):
+        raise ValidationError(_("A SIREN has 9 digits and a SIRET 14 digits."), code="siret_length")
+    if len(digits) == 14 and digits.startswith(LA_POSTE_SIREN) and digits != LA_POSTE_HEAD_OFFICE:
         if sum(int(c) for c in digits) % 5 == 0:
             return
         raise ValidationError(_("This SIRET number is not valid (check digit)."), code="siret_checksum")

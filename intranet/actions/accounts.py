@@ -80,8 +80,15 @@ class RegistrationResult:
 
 
 def do_register_company_user(
-    *, email: str, password: str, first_name: str, last_name: str, siret: str, company_name: str,
-    department: str = "", request=None,
+    *,
+    email: str,
+    password: str,
+    first_name: str,
+    last_name: str,
+    siret: str,
+    company_name: str,
+    department: str = "",
+    request=None,
 ) -> RegistrationResult:
     """Create an inactive account and send the confirmation link; nothing else exists until it is used."""
     email = User.objects.normalize_email(email).lower()
@@ -94,7 +101,10 @@ def do_register_company_user(
     try:
         with transaction.atomic():
             user = User.objects.create_user(
-                email=email, password=password, first_name=first_name.strip(), last_name=last_name.strip(),
+                email=email,
+                password=password,
+                first_name=first_name.strip(),
+                last_name=last_name.strip(),
                 is_active=False,
             )
             CompanyRegistration.objects.create(
@@ -102,34 +112,53 @@ def do_register_company_user(
             )
             audit.record(AuditEvent.Action.REGISTERED, actor=user, request=request, siret=siret)
             token = signing.dumps({"u": user.pk, "e": email}, salt=EMAIL_CONFIRMATION_SALT)
-            _send("confirm_email", email, {
-                "user": user,
-                "url": _absolute(reverse("confirm_email", args=[token])),
-                "days": EMAIL_CONFIRMATION_MAX_AGE // 86400,
-            })
+            _send(
+                "confirm_email",
+                email,
+                {
+                    "user": user,
+                    "url": _absolute(reverse("confirm_email", args=[token])),
+                    "days": EMAIL_CONFIRMATION_MAX_AGE // 86400,
+                },
+            )
     except IntegrityError:
         raise ValidationError({"email": _("An account already exists with this e-mail address.")}) from None
     return RegistrationResult(user=user, company_exists=existing is not None)
 
 
-def do_confirm_email(token: str, *, request=None) -> tuple[User, Membership]:
-    """Activate the account; create the company with this person as admin, or ask its admins."""
+def _read_confirmation_token(token: str) -> dict:
     try:
-        data = signing.loads(token, salt=EMAIL_CONFIRMATION_SALT, max_age=EMAIL_CONFIRMATION_MAX_AGE)
+        return signing.loads(token, salt=EMAIL_CONFIRMATION_SALT, max_age=EMAIL_CONFIRMATION_MAX_AGE)
     except signing.SignatureExpired:
         raise ValidationError(_("This confirmation link has expired. Please register again."), code="expired") from None
     except signing.BadSignature:
         raise ValidationError(_("This confirmation link is not valid."), code="invalid") from None
+
+
+def _check_unconfirmed(user: User | None) -> CompanyRegistration:
+    if user is None or user.closed_at is not None:
+        raise ValidationError(_("This confirmation link is not valid."), code="invalid")
+    registration = CompanyRegistration.objects.filter(user=user).first()
+    if user.email_confirmed_at is not None or registration is None or registration.confirmed_at:
+        # A used link must not log anyone in again: whoever holds it is not necessarily its owner.
+        raise ValidationError(_("This confirmation link has already been used."), code="used")
+    return registration
+
+
+def check_email_confirmation(token: str) -> User:
+    """The account a confirmation link would activate, or a ValidationError saying why it cannot; writes nothing."""
+    data = _read_confirmation_token(token)
+    user = User.objects.filter(pk=data.get("u"), email=data.get("e")).first()
+    _check_unconfirmed(user)
+    return user
+
+
+def do_confirm_email(token: str, *, request=None) -> tuple[User, Membership]:
+    """Activate the account; create the company with this person as admin, or ask its admins."""
+    data = _read_confirmation_token(token)
     with transaction.atomic():
         user = User.objects.select_for_update().filter(pk=data.get("u"), email=data.get("e")).first()
-        if user is None or user.closed_at is not None:
-            raise ValidationError(_("This confirmation link is not valid."), code="invalid")
-        registration = CompanyRegistration.objects.filter(user=user).first()
-        if user.email_confirmed_at is not None or registration is None or registration.confirmed_at:
-            membership = user.memberships.order_by("pk").first()
-            if membership is None:
-                raise ValidationError(_("This confirmation link has already been used."), code="used")
-            return user, membership
+        registration = _check_unconfirmed(user)
         user.is_active = True
         user.email_confirmed_at = timezone.now()
         user.save(update_fields=["is_active", "email_confirmed_at"])
@@ -137,29 +166,49 @@ def do_confirm_email(token: str, *, request=None) -> tuple[User, Membership]:
         registration.save(update_fields=["confirmed_at"])
         audit.record(AuditEvent.Action.EMAIL_CONFIRMED, actor=user, request=request)
         company = Organization.objects.select_for_update().filter(siret=registration.siret).first()
+        if company is not None and not company.is_company:
+            # A member body took this SIRET between registration and confirmation.
+            raise ValidationError(_("This SIRET belongs to a member body, not a company."), code="not_company")
         if company is None:
             company = Organization(
-                name=registration.company_name, kind=Organization.Kind.COMPANY, siret=registration.siret,
+                name=registration.company_name,
+                kind=Organization.Kind.COMPANY,
+                siret=registration.siret,
                 department=registration.department,
             )
             company.full_clean()
             company.save()
             audit.record(AuditEvent.Action.ORGANIZATION_CREATED, actor=user, request=request, organization=company)
             membership = Membership.objects.create(user=user, organization=company, role=Role.COMPANY_ADMIN)
-            audit.record(AuditEvent.Action.MEMBERSHIP_ADDED, actor=user, request=request, subject_user=user,
-                         organization=company, role=membership.role)
+            audit.record(
+                AuditEvent.Action.MEMBERSHIP_ADDED,
+                actor=user,
+                request=request,
+                subject_user=user,
+                organization=company,
+                role=membership.role,
+            )
         else:
             membership = Membership.objects.create(
                 user=user, organization=company, role=Role.MEMBER, status=Status.PENDING
             )
-            audit.record(AuditEvent.Action.MEMBERSHIP_REQUESTED, actor=user, request=request, subject_user=user,
-                         organization=company)
+            audit.record(
+                AuditEvent.Action.MEMBERSHIP_REQUESTED,
+                actor=user,
+                request=request,
+                subject_user=user,
+                organization=company,
+            )
             admins = User.objects.filter(
-                memberships__organization=company, memberships__role__in=Membership.ADMIN_ROLES,
+                memberships__organization=company,
+                memberships__role__in=Membership.ADMIN_ROLES,
                 memberships__status=Status.ACTIVE,
             )
             notify(
-                admins, verb="membership.requested", actor=user, target=membership,
+                admins,
+                verb="membership.requested",
+                actor=user,
+                target=membership,
                 message=_("%(name)s asks to join %(org)s.") % {"name": user.display_name, "org": company.name},
                 url=reverse("organization_members", args=[company.pk]),
             )
@@ -183,16 +232,32 @@ def do_invite(*, organization: Organization, email: str, role: str, actor: User,
             organization=organization, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
         ).update(revoked_at=timezone.now())
         invitation = Invitation.objects.create(
-            organization=organization, email=email, role=role, token_hash=hash_token(token), invited_by=actor,
+            organization=organization,
+            email=email,
+            role=role,
+            token_hash=hash_token(token),
+            invited_by=actor,
             expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
         )
-        audit.record(AuditEvent.Action.INVITATION_SENT, actor=actor, request=request, organization=organization,
-                     email=email, role=role)
-        _send("invitation", email, {
-            "invitation": invitation, "organization": organization, "inviter": actor,
-            "role": dict(Membership.Role.choices)[role],
-            "url": _absolute(reverse("accept_invitation", args=[token])),
-        })
+        audit.record(
+            AuditEvent.Action.INVITATION_SENT,
+            actor=actor,
+            request=request,
+            organization=organization,
+            email=email,
+            role=role,
+        )
+        _send(
+            "invitation",
+            email,
+            {
+                "invitation": invitation,
+                "organization": organization,
+                "inviter": actor,
+                "role": dict(Membership.Role.choices)[role],
+                "url": _absolute(reverse("accept_invitation", args=[token])),
+            },
+        )
     invitation.token = token  # only for the caller (tests, seed); never stored in clear
     return invitation
 
@@ -214,8 +279,14 @@ def get_invitation(token: str) -> Invitation:
 
 
 def do_accept_invitation(
-    token: str, *, user: User | None = None, password: str = "", first_name: str = "", last_name: str = "",
-    job_title: str = "", request=None,
+    token: str,
+    *,
+    user: User | None = None,
+    password: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    job_title: str = "",
+    request=None,
 ) -> Membership:
     """Join the organization: as the logged-in `user`, or by creating the invited address's account."""
     with transaction.atomic():
@@ -223,11 +294,14 @@ def do_accept_invitation(
         Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
         if user is None:
             if User.objects.filter(email__iexact=invitation.email).exists():
-                raise ValidationError(_("An account already exists for this address: log in to accept."),
-                                      code="exists")
+                raise ValidationError(_("An account already exists for this address: log in to accept."), code="exists")
             user = User.objects.create_user(
-                email=invitation.email, password=password, first_name=first_name.strip(),
-                last_name=last_name.strip(), job_title=job_title.strip(), email_confirmed_at=timezone.now(),
+                email=invitation.email,
+                password=password,
+                first_name=first_name.strip(),
+                last_name=last_name.strip(),
+                job_title=job_title.strip(),
+                email_confirmed_at=timezone.now(),
             )
         elif user.email.lower() != invitation.email.lower():
             raise ValidationError(_("This invitation was sent to another e-mail address."), code="other_email")
@@ -235,7 +309,8 @@ def do_accept_invitation(
             user.email_confirmed_at = timezone.now()  # the link proves the address
             user.save(update_fields=["email_confirmed_at"])
         membership, created = Membership.objects.get_or_create(
-            user=user, organization=invitation.organization,
+            user=user,
+            organization=invitation.organization,
             defaults={"role": invitation.role, "status": Status.ACTIVE},
         )
         if not created:
@@ -244,13 +319,22 @@ def do_accept_invitation(
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
         sync_editor_group(user)
-        audit.record(AuditEvent.Action.INVITATION_ACCEPTED, actor=user, request=request, subject_user=user,
-                     organization=invitation.organization, role=invitation.role)
+        audit.record(
+            AuditEvent.Action.INVITATION_ACCEPTED,
+            actor=user,
+            request=request,
+            subject_user=user,
+            organization=invitation.organization,
+            role=invitation.role,
+        )
         if invitation.invited_by_id:
             notify(
-                [invitation.invited_by], verb="invitation.accepted", actor=user, target=membership,
-                message=_("%(name)s joined %(org)s.") % {"name": user.display_name,
-                                                        "org": invitation.organization.name},
+                [invitation.invited_by],
+                verb="invitation.accepted",
+                actor=user,
+                target=membership,
+                message=_("%(name)s joined %(org)s.")
+                % {"name": user.display_name, "org": invitation.organization.name},
                 url=reverse("organization_members", args=[invitation.organization_id]),
             )
     access.forget_memberships(user)
@@ -290,12 +374,22 @@ def do_change_role(membership: Membership, role: str, *, actor: User, request=No
         membership.role = role
         membership.save(update_fields=["role"])
         sync_editor_group(membership.user)
-        audit.record(AuditEvent.Action.ROLE_CHANGED, actor=actor, request=request, subject_user=membership.user,
-                     organization=membership.organization, old_role=old, new_role=role)
+        audit.record(
+            AuditEvent.Action.ROLE_CHANGED,
+            actor=actor,
+            request=request,
+            subject_user=membership.user,
+            organization=membership.organization,
+            old_role=old,
+            new_role=role,
+        )
         notify(
-            [membership.user], verb="membership.role_changed", actor=actor, target=membership,
-            message=_("Your role in %(org)s is now: %(role)s.") % {
-                "org": membership.organization.name, "role": membership.get_role_display()},
+            [membership.user],
+            verb="membership.role_changed",
+            actor=actor,
+            target=membership,
+            message=_("Your role in %(org)s is now: %(role)s.")
+            % {"org": membership.organization.name, "role": membership.get_role_display()},
             url=reverse("profile"),
         )
     return membership
@@ -305,16 +399,19 @@ def do_remove_member(membership: Membership, *, actor: User, request=None) -> No
     if not access.can_manage_members(actor, membership.organization):
         raise PermissionDenied
     with transaction.atomic():
-        membership = Membership.objects.select_for_update().select_related("user", "organization").get(
-            pk=membership.pk
-        )
+        membership = Membership.objects.select_for_update().select_related("user", "organization").get(pk=membership.pk)
         if membership.is_admin and membership.status == Status.ACTIVE and not _other_active_admins(membership):
             raise ValidationError(_("The organization must keep at least one administrator."), code="last_admin")
         user, organization = membership.user, membership.organization
         membership.delete()
         sync_editor_group(user)
-        audit.record(AuditEvent.Action.MEMBERSHIP_REMOVED, actor=actor, request=request, subject_user=user,
-                     organization=organization)
+        audit.record(
+            AuditEvent.Action.MEMBERSHIP_REMOVED,
+            actor=actor,
+            request=request,
+            subject_user=user,
+            organization=organization,
+        )
     access.forget_memberships(user)
 
 
@@ -326,10 +423,18 @@ def do_approve_membership(membership: Membership, *, actor: User, request=None) 
         if not updated:
             raise ValidationError(_("This request has already been handled."), code="handled")
         membership.refresh_from_db()
-        audit.record(AuditEvent.Action.MEMBERSHIP_APPROVED, actor=actor, request=request,
-                     subject_user=membership.user, organization=membership.organization)
+        audit.record(
+            AuditEvent.Action.MEMBERSHIP_APPROVED,
+            actor=actor,
+            request=request,
+            subject_user=membership.user,
+            organization=membership.organization,
+        )
         notify(
-            [membership.user], verb="membership.approved", actor=actor, target=membership,
+            [membership.user],
+            verb="membership.approved",
+            actor=actor,
+            target=membership,
             message=_("Your request to join %(org)s was approved.") % {"org": membership.organization.name},
             url=reverse("profile"),
         )
@@ -343,10 +448,17 @@ def do_reject_membership(membership: Membership, *, actor: User, request=None) -
         deleted, _rows = Membership.objects.filter(pk=membership.pk, status=Status.PENDING).delete()
         if not deleted:
             raise ValidationError(_("This request has already been handled."), code="handled")
-        audit.record(AuditEvent.Action.MEMBERSHIP_REJECTED, actor=actor, request=request,
-                     subject_user=membership.user, organization=membership.organization)
+        audit.record(
+            AuditEvent.Action.MEMBERSHIP_REJECTED,
+            actor=actor,
+            request=request,
+            subject_user=membership.user,
+            organization=membership.organization,
+        )
         notify(
-            [membership.user], verb="membership.rejected", actor=actor,
+            [membership.user],
+            verb="membership.rejected",
+            actor=actor,
             message=_("Your request to join %(org)s was declined.") % {"org": membership.organization.name},
             url=reverse("profile"),
         )
@@ -360,7 +472,13 @@ def do_add_member(*, organization: Organization, user: User, role: str, actor=No
             user=user, organization=organization, defaults={"role": role, "status": Status.ACTIVE}
         )
         sync_editor_group(user)
-        audit.record(AuditEvent.Action.MEMBERSHIP_ADDED, actor=actor, request=request, subject_user=user,
-                     organization=organization, role=role)
+        audit.record(
+            AuditEvent.Action.MEMBERSHIP_ADDED,
+            actor=actor,
+            request=request,
+            subject_user=user,
+            organization=organization,
+            role=role,
+        )
     access.forget_memberships(user)
     return membership

@@ -36,8 +36,13 @@ def personal_data(user: User) -> dict:
             for m in Membership.objects.filter(user=user).select_related("organization").order_by("pk")
         ],
         "notifications": [
-            {"created_at": n.created_at.isoformat(), "verb": n.verb, "message": n.message, "url": n.url,
-             "read_at": n.read_at.isoformat() if n.read_at else None}
+            {
+                "created_at": n.created_at.isoformat(),
+                "verb": n.verb,
+                "message": n.message,
+                "url": n.url,
+                "read_at": n.read_at.isoformat() if n.read_at else None,
+            }
             for n in Notification.objects.filter(recipient=user).order_by("pk")
         ],
         "security_events": [

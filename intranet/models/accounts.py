@@ -3,7 +3,8 @@
 import hashlib
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin, UserManager as DjangoUserManager
+from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -136,9 +137,10 @@ class Organization(models.Model):
     def __str__(self):
         return self.name
 
-    def clean(self):
-        super().clean()
+    def clean_fields(self, exclude=None):
+        # Accept "362 521 879 00034" as people type it: normalize before the length check.
         self.siret = normalize_siret(self.siret)
+        super().clean_fields(exclude=exclude)
 
     def save(self, *args, **kwargs):
         self.siret = normalize_siret(self.siret)

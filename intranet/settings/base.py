@@ -147,7 +147,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 
 # E-mail: console unless EMAIL_URL (smtp://user:password@host:port, smtp+tls://...) is set.
 EMAIL_URL = os.environ.get("EMAIL_URL", "")
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Marchés & Partage <ne-pas-repondre@marches-partage.localhost>")
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Marchés & Partage <ne-pas-repondre@marches-partage.localhost>"
+)
 if EMAIL_URL:
     from intranet.settings.email_url import parse_email_url
 

@@ -24,3 +24,5 @@ WHITENOISE_AUTOREFRESH = True
 # Redis, when given, is shared with other runs: keep our keys apart.
 if os.environ.get("REDIS_URL"):
     CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"  # noqa: F405
+    # Channel groups are named after user ids, which every test database reuses: keep runs apart.
+    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"test-{os.getpid()}"  # noqa: F405

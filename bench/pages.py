@@ -1,0 +1,216 @@
+"""Page benchmark: requests/s and latency of the home and login pages under Daphne and uvicorn.
+
+Each server runs in its own process on the seeded demo data (var/bench/), with DEBUG off (bench.settings).
+Every case is compared with a minimal Django view on the same server, the ceiling of the stack.
+Traffic goes to 127.0.0.1 only, with a bounded number of requests and a time limit per case.
+
+    .venv/bin/python bench/pages.py [--requests 2000] [--concurrency 8] [--scale 1]
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var" / "bench"
+HOST = "127.0.0.1"
+CASES = [("minimal", "/bench/minimal/"), ("home", "/"), ("login", "/compte/connexion/")]
+CASE_TIME_LIMIT = 180.0  # seconds: a case stops there even if not every request was sent
+
+
+def bench_env() -> dict:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "VAR_DIR": str(VAR),
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def prepare_database(scale: int) -> None:
+    VAR.mkdir(parents=True, exist_ok=True)
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], check=True, cwd=ROOT, env=bench_env())
+    subprocess.run(
+        [*manage, "seed_demo", "--if-empty", "--scale", str(scale)],
+        check=True,
+        cwd=ROOT,
+        env=bench_env(),
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def server_command(server: str, port: int) -> list[str]:
+    app = "intranet.asgi:application"
+    if server == "uvicorn":
+        return [
+            sys.executable, "-m", "uvicorn", app, "--host", HOST, "--port", str(port),
+            "--no-access-log", "--log-level", "warning", "--lifespan", "off",
+        ]  # fmt: skip
+    return [sys.executable, "-m", "daphne", "-b", HOST, "-p", str(port), "-v", "0", app]
+
+
+# --- a small keep-alive HTTP/1.1 client ------------------------------------------------------------
+
+
+async def read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
+    """Read one response; returns (status, keep_alive)."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ", 2)[1])
+    headers = {}
+    for line in lines[1:]:
+        if ":" in line:
+            name, value = line.split(":", 1)
+            headers[name.strip().lower()] = value.strip()
+    if "content-length" in headers:
+        await reader.readexactly(int(headers["content-length"]))
+    elif headers.get("transfer-encoding", "").lower() == "chunked":
+        while True:
+            size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
+            await reader.readexactly(size + 2)
+            if size == 0:
+                break
+    return status, headers.get("connection", "").lower() != "close"
+
+
+async def load(port: int, path: str, total: int, concurrency: int) -> tuple[list[float], int, float]:
+    """Send `total` GETs over `concurrency` keep-alive connections; returns latencies, errors, elapsed."""
+    request = f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nUser-Agent: bench\r\n\r\n".encode()
+    latencies: list[float] = []
+    errors = 0
+    remaining = total
+    deadline = time.monotonic() + CASE_TIME_LIMIT
+
+    async def client():
+        nonlocal remaining, errors
+        reader = writer = None
+        while remaining > 0 and time.monotonic() < deadline:
+            remaining -= 1
+            if writer is None:
+                reader, writer = await asyncio.open_connection(HOST, port)
+            start = time.perf_counter()
+            writer.write(request)
+            try:
+                status, keep_alive = await read_response(reader)
+            except (asyncio.IncompleteReadError, ConnectionError):
+                errors += 1
+                writer.close()
+                writer = None
+                continue
+            latencies.append(time.perf_counter() - start)
+            if status != 200:
+                errors += 1
+            if not keep_alive:
+                writer.close()
+                writer = None
+        if writer is not None:
+            writer.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(concurrency)))
+    return latencies, errors, time.perf_counter() - started
+
+
+def wait_until_up(port: int, process: subprocess.Popen, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"server exited with code {process.returncode}")
+        try:
+            latencies, errors, _ = asyncio.run(load(port, "/bench/minimal/", 1, 1))
+            if latencies and not errors:
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise SystemExit("server did not answer in time")
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def bench_server(server: str, requests: int, concurrency: int, warmup: int) -> list[dict]:
+    port = free_port()
+    log = open(VAR / f"{server}.log", "wb")  # noqa: SIM115 - closed in finally
+    process = subprocess.Popen(server_command(server, port), cwd=ROOT, env=bench_env(), stdout=log, stderr=log)
+    rows = []
+    try:
+        wait_until_up(port, process)
+        baseline = None
+        for name, path in CASES:
+            asyncio.run(load(port, path, warmup, concurrency))
+            latencies, errors, elapsed = asyncio.run(load(port, path, requests, concurrency))
+            if errors:
+                raise SystemExit(f"{server} {name}: {errors} failed requests (see {VAR / (server + '.log')})")
+            rps = len(latencies) / elapsed
+            baseline = baseline or rps  # the minimal view comes first
+            rows.append(
+                {
+                    "case": f"{server} {name}",
+                    "requests": len(latencies),
+                    "p50_ms": round(statistics.median(latencies) * 1000, 2),
+                    "p99_ms": round(percentile(latencies, 0.99) * 1000, 2),
+                    "rps": round(rps, 1),
+                    "baseline": round(baseline, 1),
+                    "ratio": round(rps / baseline, 3),
+                }
+            )
+            print(f"  {rows[-1]['case']}: {rows[-1]['rps']} req/s", flush=True)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+    return rows
+
+
+def print_table(rows: list[dict]) -> None:
+    columns = ["case", "requests", "p50_ms", "p99_ms", "rps", "baseline", "ratio"]
+    widths = {c: max(len(c), *(len(str(r[c])) for r in rows)) for c in columns}
+    print(" | ".join(c.ljust(widths[c]) for c in columns))
+    print("-|-".join("-" * widths[c] for c in columns))
+    for row in rows:
+        print(" | ".join(str(row[c]).ljust(widths[c]) for c in columns))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--warmup", type=int, default=100)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--scale", type=int, default=1, help="seed_demo --scale for the bench database")
+    parser.add_argument("--servers", default="daphne,uvicorn")
+    args = parser.parse_args()
+
+    prepare_database(args.scale)
+    rows = []
+    for server in args.servers.split(","):
+        print(f"{server}: {args.requests} requests per case, concurrency {args.concurrency}", flush=True)
+        rows += bench_server(server, args.requests, args.concurrency, args.warmup)
+    (VAR / "pages.json").write_text(json.dumps(rows, indent=2) + "\n")
+    print_table(rows)
+    print(f"\nWritten to {VAR / 'pages.json'}")
+
+
+if __name__ == "__main__":
+    main()

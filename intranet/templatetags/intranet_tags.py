@@ -1,0 +1,58 @@
+"""Template tags of the site shell: navigation state, account menu, home sections, object links."""
+
+from django import template
+from django.template.loader import get_template
+from django.utils.html import format_html
+
+from intranet import access
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def aria_current(context, href: str) -> str:
+    """` aria-current="page"` on the link to the page shown, `"true"` on the link to its section."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    path = request.path
+    if path == href:
+        return format_html(' aria-current="{}"', "page")
+    if href != "/" and path.startswith(href):
+        return format_html(' aria-current="{}"', "true")
+    return ""
+
+
+@register.simple_tag
+def administered_organizations(user) -> list:
+    """The organizations whose members `user` manages (for the account menu)."""
+    return access.administered_organizations(user)
+
+
+@register.simple_tag(takes_context=True)
+def render_home_section(context, section: dict) -> str:
+    """Render one home page section: its template sees the page's context plus the section's own.
+
+    Equivalent to `{% include section.template with <each key of section.context>=... %}`, which the
+    template language cannot spell for a dict of unknown keys. The section template gets `section` too.
+    """
+    with context.push(section=section, **section.get("context", {})):
+        return get_template(section["template"]).template.render(context)
+
+
+@register.filter
+def object_url(obj) -> str:
+    """Where a search hit lives: a Wagtail page's URL or a model's get_absolute_url(), else ""."""
+    if obj is None:
+        return ""
+    url = getattr(obj, "url", None)
+    if isinstance(url, str):
+        return url
+    get_absolute_url = getattr(obj, "get_absolute_url", None)
+    return get_absolute_url() if callable(get_absolute_url) else ""
+
+
+@register.filter
+def with_footer_role(pages, role: str):
+    """The first of the footer pages that has this role (e.g. "accessibility"), or None."""
+    return next((page for page in pages or () if page.footer_role == role), None)

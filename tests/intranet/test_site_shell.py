@@ -1,0 +1,109 @@
+"""The site shell every page shares: header, navigation, account menu, footer, home and error pages."""
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+from wagtail.models import Page, Site
+
+from intranet.models import HomePage, Notification, StandardPage
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def home(db):
+    """The site's HomePage, whether or not the data migration made one."""
+    site = Site.objects.get(is_default_site=True)
+    root_page = site.root_page.specific
+    if isinstance(root_page, HomePage):
+        return root_page
+    home = Page.get_first_root_node().add_child(instance=HomePage(title="Accueil", slug="accueil-test"))
+    site.root_page = home
+    site.save()
+    return home
+
+
+@pytest.fixture
+def accessibility_page(home):
+    page = StandardPage.objects.filter(footer_role=StandardPage.Role.ACCESSIBILITY).first()
+    if page is None:
+        page = home.add_child(
+            instance=StandardPage(title="Déclaration d'accessibilité", slug="a11y", footer_role="accessibility")
+        )
+    return page
+
+
+def test_visitors_see_the_main_navigation_and_how_to_log_in_or_register(client, home):
+    html = client.get("/").content.decode()
+    assert 'aria-label="Menu principal"' in html or 'aria-label="Main menu"' in html
+    for href in ("/appels-d-offres/", "/guides/", "/forums/", "/espaces/", reverse("search")):
+        assert f'href="{href}"' in html
+    assert f'href="{reverse("login")}"' in html
+    assert f'href="{reverse("register")}"' in html
+    assert reverse("logout") not in html
+
+
+def test_the_search_link_is_marked_current_on_the_search_page(client, home):
+    html = client.get(reverse("search")).content.decode()
+    assert f'href="{reverse("search")}" aria-current="page"' in html
+
+
+def test_a_logged_in_buyer_sees_their_name_unread_count_and_a_logout_form(login, buyer, home):
+    Notification.objects.create(recipient=buyer, verb="test", message="Hello")
+    Notification.objects.create(recipient=buyer, verb="test", message="Hello again")
+    html = login(buyer).get("/").content.decode()
+    assert "Camille Martin" in html
+    assert '<span class="bell-count" data-unread-count>2</span>' in html
+    assert f'<form method="post" action="{reverse("logout")}"' in html
+    assert reverse("login") + '"' not in html
+    assert reverse("wagtailadmin_home") not in html
+
+
+def test_an_organization_admin_gets_a_link_to_manage_its_members(login, org_admin, body, home):
+    html = login(org_admin).get("/").content.decode()
+    assert reverse("organization_members", args=[body.pk]) in html
+    assert "Ville de Rennes" in html
+
+
+def test_staff_see_the_wagtail_admin_link(login, platform_admin, home):
+    html = login(platform_admin).get("/").content.decode()
+    assert f'href="{reverse("wagtailadmin_home")}"' in html
+
+
+def test_the_footer_links_the_accessibility_statement_with_the_compliance_status(client, accessibility_page):
+    html = client.get("/").content.decode()
+    # Once among the footer pages, once on the "Accessibility: partially compliant" line.
+    assert html.count(f'<a href="{accessibility_page.url}">') == 2
+    assert escape(accessibility_page.title) in html
+
+
+def test_the_language_switcher_posts_to_set_language_with_a_labelled_select(client, home):
+    html = client.get("/?x=1").content.decode()
+    assert f'action="{reverse("set_language")}"' in html
+    assert '<label for="language-select">' in html
+    assert '<input type="hidden" name="next" value="/?x=1">' in html
+
+
+def test_switching_to_english_translates_the_page_language(client, home):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"}, follow=True)
+    assert '<html lang="en">' in response.content.decode()
+
+
+def test_a_standard_page_shows_its_breadcrumb_back_to_home(client, accessibility_page):
+    html = client.get(accessibility_page.url).content.decode()
+    assert 'class="breadcrumb"' in html
+    assert 'aria-current="page"' in html
+    assert f"<h1>{escape(accessibility_page.title)}</h1>" in html
+
+
+def test_an_unknown_address_shows_the_site_404_page(client, home):
+    response = client.get("/nulle-part/")
+    assert response.status_code == 404
+    assert 'id="main"' in response.content.decode()
+
+
+def test_the_500_page_renders_without_a_request_context():
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert "<h1>" in html and 'href="/"' in html
