@@ -14,3 +14,30 @@ class SiteCSPMiddleware(CSPMiddleware):
         if request.path.startswith(ADMIN_PREFIX) and not hasattr(response, "_csp_update"):
             response._csp_update = {"script-src": ["'unsafe-inline'"]}
         return super().process_response(request, response)
+
+
+class ProxiedRemoteAddrMiddleware:
+    """Behind NUM_PROXIES trusted reverse proxies, take the client address they saw.
+
+    nginx appends the address it received the request from to X-Forwarded-For, so the
+    entry NUM_PROXIES from the right is the one no client can forge. Login throttling
+    (django-axes) and the audit log both read REMOTE_ADDR afterwards."""
+
+    def __init__(self, get_response):
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.num_proxies = int(getattr(settings, "NUM_PROXIES", 0))
+
+    def __call__(self, request):
+        if self.num_proxies:
+            hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+            if len(hops) >= self.num_proxies:
+                request.META["REMOTE_ADDR"] = hops[-self.num_proxies]
+        return self.get_response(request)
+
+
+def axes_username(request, credentials) -> str:
+    """The login as django-axes counts it: case-insensitive, like the login itself."""
+    value = (credentials or {}).get("username") or request.POST.get("username", "")
+    return str(value).strip().lower()

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "intranet.middleware.ProxiedRemoteAddrMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -184,6 +185,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# "Foo@X.fr" and "foo@x.fr" are the same account: count their failures together.
+AXES_USERNAME_CALLABLE = "intranet.middleware.axes_username"
+# Number of trusted reverse proxies in front of the site (nginx: 1); see ProxiedRemoteAddrMiddleware.
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
 
 # Internationalization: French first, English second.
 LANGUAGE_CODE = "fr"
