@@ -11,7 +11,9 @@ def platform(request):
 
     def footer_pages():
         return list(
-            StandardPage.objects.live().exclude(footer_role="").only("id", "title", "url_path", "footer_role")
+            StandardPage.objects.live()
+            .exclude(footer_role="")
+            .only("id", "title", "url_path", "footer_role")
             .order_by("footer_role")
         )
 
