@@ -1,6 +1,8 @@
 """Content-Security-Policy: strict on the public site, relaxed for Wagtail's admin only."""
 
 from csp.middleware import CSPMiddleware
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 ADMIN_PREFIX = "/admin/"
 
@@ -41,3 +43,19 @@ def axes_username(request, credentials) -> str:
     """The login as django-axes counts it: case-insensitive, like the login itself."""
     value = (credentials or {}).get("username") or request.POST.get("username", "")
     return str(value).strip().lower()
+
+
+class FrenchFirstLocaleMiddleware(LocaleMiddleware):
+    """French unless the person chose another language with the switcher (the cookie).
+
+    The browser's Accept-Language is deliberately ignored: the platform's users are French
+    public servants and companies whose browsers are often set to English by default."""
+
+    def process_request(self, request):
+        from django.conf import settings
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -19,7 +19,16 @@ STATIC_ROOT = _TMP / "static"
 if "PATH" in HAYSTACK_CONNECTIONS["default"]:
     HAYSTACK_CONNECTIONS["default"]["PATH"] = str(_TMP / "whoosh_index")
 if not DATABASE_URL:
-    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(_TMP / "test.sqlite3")}}
+    # A file, not SQLite's shared in-memory database: the browser tests' live server thread
+    # and the test itself then wait for each other's locks instead of failing at once.
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(_TMP / "test.sqlite3"),
+            "OPTIONS": {"timeout": 20},
+            "TEST": {"NAME": str(_TMP / "test-run.sqlite3")},
+        }
+    }
 WHITENOISE_AUTOREFRESH = True
 # Redis, when given, is shared with other runs: keep our keys apart.
 if os.environ.get("REDIS_URL"):
