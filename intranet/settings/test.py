@@ -18,7 +18,11 @@ MEDIA_ROOT = _TMP / "media"
 STATIC_ROOT = _TMP / "static"
 if "PATH" in HAYSTACK_CONNECTIONS["default"]:
     HAYSTACK_CONNECTIONS["default"]["PATH"] = str(_TMP / "whoosh_index")
-if not DATABASE_URL:
+if DATABASE_URL:
+    # Threads (Channels' database_sync_to_async, the live server) must not keep connections
+    # open past their work, or the test database cannot be dropped at the end.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+else:
     # A file, not SQLite's shared in-memory database: the browser tests' live server thread
     # and the test itself then wait for each other's locks instead of failing at once.
     DATABASES = {

@@ -11,6 +11,7 @@ from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
+from django.db import connections
 
 from intranet.asgi import application
 from intranet.models import Notification, User
@@ -21,6 +22,14 @@ ALLOWED_ORIGIN = b"http://testserver"
 TIMEOUT = 5
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+async def close_worker_thread_connections():
+    """The consumer's database work runs in asgiref's worker thread: close its connection after
+    each test so that PostgreSQL's test database can be dropped at the end of the run."""
+    yield
+    await database_sync_to_async(connections.close_all)()
 
 
 @database_sync_to_async
