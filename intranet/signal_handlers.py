@@ -3,6 +3,7 @@
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from wagtail.signals import page_published, page_unpublished
 
 from intranet import audit
 from intranet.models import AuditEvent
@@ -28,3 +29,21 @@ def audit_login_failed(sender, credentials, request=None, **kwargs):
 @receiver(user_locked_out)
 def audit_locked_out(sender, request, username=None, ip_address=None, **kwargs):
     audit.record(AuditEvent.Action.LOCKED_OUT, request=request, actor_label=str(username or "")[:254])
+
+
+@receiver(page_published)
+def audit_page_published(sender, instance, revision=None, **kwargs):
+    """Who published what: Wagtail's history has it too, the audit log puts it beside the rest."""
+    actor = getattr(revision, "user", None)
+    audit.record(
+        AuditEvent.Action.PAGE_PUBLISHED,
+        actor=actor,
+        page_id=instance.pk,
+        title=instance.title,
+        page_type=instance.specific_class._meta.label if instance.specific_class else "",
+    )
+
+
+@receiver(page_unpublished)
+def audit_page_unpublished(sender, instance, user=None, **kwargs):
+    audit.record(AuditEvent.Action.PAGE_UNPUBLISHED, actor=user, page_id=instance.pk, title=instance.title)

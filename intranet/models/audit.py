@@ -28,6 +28,9 @@ class AuditEvent(models.Model):
         ORGANIZATION_CREATED = "organization_created", _("Organization created")
         DATA_EXPORTED = "data_exported", _("Personal data downloaded")
         ACCOUNT_CLOSED = "account_closed", _("Account closed")
+        PAGE_PUBLISHED = "page_published", _("Page published")
+        PAGE_UNPUBLISHED = "page_unpublished", _("Page unpublished")
+        COMMENT_REMOVED = "comment_removed", _("Comment removed")
 
     created_at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
     action = models.CharField(_("action"), max_length=32, choices=Action.choices, db_index=True)

@@ -18,7 +18,10 @@ INSTALLED_APPS = [
     "haystack",
     "daphne",
     "intranet",
+    "knowledge",
     "wagtail.contrib.forms",
+    "wagtail.contrib.routable_page",
+    "wagtail.contrib.table_block",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.embeds",
@@ -139,7 +142,7 @@ else:
         }
     }
 # Web processes never write the index (Whoosh has one writer): the worker does.
-HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
+HAYSTACK_SIGNAL_PROCESSOR = "intranet.search.QueuedSignalProcessor"
 
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.generic import View
+from wagtail import hooks
 
 from intranet.actions import personal_data, profile
 from intranet.forms import CloseAccountForm, ProfileForm
@@ -42,7 +43,13 @@ class ProfileView(LoginRequiredMixin, View):
             .select_related("organization")
             .order_by("organization__name")
         )
-        return render(self.request, self.template_name, {"form": form, "memberships": memberships})
+        # Apps add sections (training progress...) through the `register_profile_section` hook:
+        # a function `(request) -> dict | None` with title, template, context and order.
+        sections = [section for hook in hooks.get_hooks("register_profile_section") if (section := hook(self.request))]
+        sections.sort(key=lambda section: section.get("order", 100))
+        return render(
+            self.request, self.template_name, {"form": form, "memberships": memberships, "sections": sections}
+        )
 
 
 class PersonalDataExportView(LoginRequiredMixin, View):

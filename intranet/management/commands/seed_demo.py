@@ -13,6 +13,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from wagtail import hooks
 
 from intranet.actions.accounts import (
     EMAIL_CONFIRMATION_SALT,
@@ -197,7 +198,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, scale=1, if_empty=False, **options):
         if if_empty and Organization.objects.exists():
-            self.stdout.write("Organizations already exist: demo data not created (--if-empty).")
+            self.stdout.write("Organizations already exist: demo people not created (--if-empty).")
+            self.seed_apps(scale)
             return
         # One hash for every demo account: hashing ~0.2 s each would dominate the run time.
         self.password_hash = make_password(DEMO_PASSWORD)
@@ -210,11 +212,19 @@ class Command(BaseCommand):
             self.create_invitation(organizations["rennes"])
             if scale > 1:
                 self.create_scaled(scale)
+            self.seed_apps(scale)
         self.stdout.write(
             f"Demo data ready: {Organization.objects.exclude(kind=Kind.COMPANY).count()} member bodies, "
             f"{Organization.objects.filter(kind=Kind.COMPANY).count()} companies, {User.objects.count()} people."
         )
         self.stdout.write(format_logins())
+
+    def seed_apps(self, scale: int) -> None:
+        """Each app adds its own demo content through the `register_demo_content` hook:
+        a function `(command, scale)` that is idempotent (it adds only what is missing)."""
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            for hook in hooks.get_hooks("register_demo_content"):
+                hook(command=self, scale=scale)
 
     # --- the named demo data, through the actions --------------------------------------------------
 

@@ -1,0 +1,1 @@
+"""Signal handlers of the knowledge base (connected in KnowledgeConfig.ready)."""
