@@ -12,6 +12,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("langue/", set_language, name="set_language"),
     path("", include("intranet.urls_core")),
+    path("savoir/", include("knowledge.urls")),
 ]
 
 if settings.DEBUG:

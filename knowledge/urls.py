@@ -1,0 +1,4 @@
+"""URLs of readers' actions on guides (the guides themselves are Wagtail pages)."""
+
+app_name = "knowledge"
+urlpatterns = []
