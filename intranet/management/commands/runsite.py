@@ -30,6 +30,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, server, no_worker, **options):
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
+        # Links in e-mails point at this very server unless a public URL was configured.
+        env.setdefault("WAGTAILADMIN_BASE_URL", f"http://{host}:{port}")
         manage = str(settings.BASE_DIR / "manage.py")
         # Fixed argument lists (this interpreter, a module, validated host and port): no shell, no user input.
         children = {server: subprocess.Popen(server_command(server, host, port), env=env)}  # noqa: S603
