@@ -3,6 +3,7 @@
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from wagtail.models import TaskState
 from wagtail.signals import page_published, page_unpublished
 
 from intranet import audit
@@ -31,10 +32,27 @@ def audit_locked_out(sender, request, username=None, ip_address=None, **kwargs):
     audit.record(AuditEvent.Action.LOCKED_OUT, request=request, actor_label=str(username or "")[:254])
 
 
+def _publisher(revision):
+    """Who made `revision` live: the approver when a workflow approved it, else whoever saved it.
+
+    page_published does not say who published; revision.user is the author, who after moderation is
+    the submitter, not the moderator. Wagtail logs its own "wagtail.publish" entry only after the signal.
+    """
+    if revision is None:
+        return None
+    approval = (
+        TaskState.objects.filter(revision=revision, status=TaskState.STATUS_APPROVED, finished_by__isnull=False)
+        .select_related("finished_by")
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+    return approval.finished_by if approval is not None else revision.user
+
+
 @receiver(page_published)
 def audit_page_published(sender, instance, revision=None, **kwargs):
     """Who published what: Wagtail's history has it too, the audit log puts it beside the rest."""
-    actor = getattr(revision, "user", None)
+    actor = _publisher(revision)
     audit.record(
         AuditEvent.Action.PAGE_PUBLISHED,
         actor=actor,

@@ -109,3 +109,22 @@ def visible_training_paths(user) -> QuerySet:
     if core_access.is_company_user(user) or not getattr(user, "is_authenticated", False):
         allowed.append(TrainingPathPage.For.COMPANIES)
     return paths.filter(Q(intended_for__in=allowed))
+
+
+def access_training_step_for_progress(user, step_id):
+    """A step `user` may mark done: its course is shown to them and its guide is live and theirs to read.
+
+    404 otherwise, like the guide itself; 403 for an account that may not contribute (unconfirmed, closed).
+    """
+    from knowledge.models import TrainingStep
+
+    try:
+        step = TrainingStep.objects.select_related("path", "guide").get(pk=step_id)
+    except (TrainingStep.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not step.guide.live or not visible_training_paths(user).filter(pk=step.path_id).exists():
+        raise Http404
+    check_guide_readable(user, step.guide)
+    if not can_contribute(user):
+        raise PermissionDenied
+    return step

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -10,7 +11,7 @@ from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import RichTextField, StreamField
@@ -130,6 +131,52 @@ class KnowledgeIndexPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("knowledge base")
 
+    def get_context(self, request, *args, **kwargs):
+        from knowledge import access, reading
+
+        context = super().get_context(request, *args, **kwargs)
+        topics = list(TopicPage.objects.live().child_of(self).order_by("path"))
+        counts = reading.guide_counts_by_topic(request.user, self, topics)
+        for topic in topics:
+            topic.visible_guide_count = counts[topic.pk]
+        context.update(
+            topics=topics,
+            latest_guides=list(reading.latest_guides(request.user, self)),
+            training_paths=list(access.visible_training_paths(request.user).child_of(self).order_by("path")),
+            knowledge_index_url=self.get_url(request),
+        )
+        return context
+
+    @path("tags/", name="all_tags")
+    def all_tags(self, request):
+        from knowledge import reading
+
+        return self.render(
+            request,
+            template="knowledge/tag_page.html",
+            context_overrides={"tags": reading.tags_with_counts(request.user, self), "tag": None},
+        )
+
+    @re_path(r"^tags/(?P<tag>[-\w]+)/$", name="tag")
+    def tag(self, request, tag):
+        from knowledge import reading
+
+        tag_object = reading.tag_in_use(tag)
+        if tag_object is None:
+            raise Http404
+        guides = reading.paginate(request, reading.tagged_guides(request.user, self, tag))
+        return self.render(
+            request,
+            template="knowledge/tag_page.html",
+            context_overrides={"tag": tag_object, "page_obj": guides, "guides": guides.object_list},
+        )
+
+    @path("feed/", name="feed")
+    def feed(self, request):
+        from knowledge.feeds import LatestGuidesFeed
+
+        return LatestGuidesFeed(self)(request)
+
 
 class TopicPage(Page):
     """A theme ("Rédiger un DCE", "Achats durables"...) grouping guides; topics nest one level."""
@@ -144,6 +191,22 @@ class TopicPage(Page):
     class Meta:
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
+
+    def get_context(self, request, *args, **kwargs):
+        from knowledge import reading
+
+        context = super().get_context(request, *args, **kwargs)
+        ancestors = reading.trail(self)
+        index = reading.knowledge_index_of(ancestors)
+        guides = reading.paginate(request, reading.topic_guides(request.user, self))
+        context.update(
+            ancestors=ancestors,
+            page_obj=guides,
+            guides=guides.object_list,
+            subtopics=list(TopicPage.objects.live().child_of(self).order_by("path")),
+            knowledge_index_url=index.get_url(request) if index else "",
+        )
+        return context
 
     @classmethod
     def can_create_at(cls, parent):
@@ -212,6 +275,35 @@ class GuidePage(Page):
     @property
     def is_overdue(self) -> bool:
         return self.review_by is not None and self.review_by < timezone.localdate()
+
+    def serve(self, request, *args, **kwargs):
+        from knowledge.access import check_guide_readable
+
+        check_guide_readable(request.user, self)
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from knowledge import reading
+
+        context = super().get_context(request, *args, **kwargs)
+        ancestors = reading.trail(self)
+        index = reading.knowledge_index_of(ancestors)
+        toc, anchors = reading.table_of_contents(self.body)
+        tags = list(self.tags.all())
+        previous_guide, next_guide = reading.neighbours(request.user, self)
+        context.update(
+            ancestors=ancestors,
+            topics=[page for page in ancestors if page.specific_class is TopicPage],
+            knowledge_index_url=index.get_url(request) if index else "",
+            toc=toc,
+            body_blocks=[(block, anchors.get(block.id)) for block in self.body],
+            guide_tags=tags,
+            owner=self.owner_user,
+            previous_guide=previous_guide,
+            next_guide=next_guide,
+            related_guides=reading.related_guides(request.user, self, [tag.pk for tag in tags]),
+        )
+        return context
 
 
 class RelatedGuide(Orderable):

@@ -250,6 +250,9 @@ CONTENT_SECURITY_POLICY = {
 # Notifications: how long before the daily digest is sent (local time hour).
 NOTIFICATION_DIGEST_HOUR = 7
 
+# Knowledge base: guide owners are reminded this many days before a guide's review date.
+KNOWLEDGE_REVIEW_REMINDER_DAYS = 14
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

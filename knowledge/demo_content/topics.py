@@ -1,0 +1,98 @@
+"""The knowledge base's index, its topics (nested one level) and the two training paths of the training room."""
+
+from knowledge.demo_content import Topic, TrainingPath
+
+INDEX_TITLE = "Guides et formation"
+INDEX_SLUG = "guides"
+INDEX_INTRO = (
+    "<p>Les guides de la commande publique rédigés par les acheteurs bretons pour leurs collègues et pour les "
+    "entreprises : préparer un marché, choisir la procédure, acheter durable, mutualiser, répondre à un appel "
+    "d'offres et utiliser la plateforme. Chaque guide a un responsable et une date de relecture.</p>"
+)
+
+TOPICS = [
+    Topic(
+        "preparer-un-marche",
+        "Préparer un marché",
+        "Définir le besoin, l'estimer, choisir la procédure et rédiger le dossier de consultation.",
+    ),
+    Topic(
+        "choisir-la-procedure",
+        "Choisir la procédure",
+        "Seuils, achats sans publicité, procédure adaptée, appel d'offres, négociation, accords-cadres.",
+        parent="preparer-un-marche",
+    ),
+    Topic(
+        "rediger-le-dce",
+        "Rédiger le DCE",
+        "Les pièces du dossier de consultation des entreprises, les critères et des exemples commentés.",
+        parent="preparer-un-marche",
+    ),
+    Topic(
+        "conduire-la-consultation",
+        "Conduire la consultation et attribuer",
+        "Questions des candidats, dématérialisation, analyse des offres, attribution et information des candidats.",
+    ),
+    Topic(
+        "achats-durables",
+        "Achats durables et responsables",
+        "Environnement, insertion sociale, restauration collective : les obligations et les bonnes pratiques.",
+    ),
+    Topic(
+        "mutualiser-les-achats",
+        "Mutualiser les achats",
+        "Groupements de commandes et centrales d'achat : acheter à plusieurs organismes.",
+    ),
+    Topic(
+        "repondre-a-un-appel-d-offres",
+        "Répondre à un appel d'offres",
+        "Pour les entreprises : lire le dossier, poser une question, rédiger le mémoire technique, répondre à "
+        "plusieurs et déposer son offre.",
+    ),
+    Topic(
+        "utiliser-la-plateforme",
+        "Utiliser la plateforme",
+        "Créer son compte, régler ses notifications, gérer ses données, lire et améliorer les guides.",
+    ),
+    Topic(
+        "gerer-son-organisation",
+        "Gérer son organisation",
+        "Pour les administrateurs d'un organisme ou d'une entreprise : inviter, accepter, changer les rôles.",
+        parent="utiliser-la-plateforme",
+    ),
+]
+
+TRAINING_PATHS = [
+    TrainingPath(
+        "prendre-en-main-acheteurs",
+        "Prendre en main la plateforme — acheteurs",
+        "<p>Six étapes courtes pour les agents des organismes membres : rejoindre votre organisation, régler "
+        "vos notifications, inviter vos collègues et tirer parti des guides. Cochez chaque étape une fois lue : "
+        "votre progression s'affiche sur ce parcours et sur votre profil.</p>",
+        "buyers",
+        [
+            ("acheteurs-premiers-pas", "Rejoindre votre organisation"),
+            ("se-connecter-et-mot-de-passe", ""),
+            ("preferences-de-notification", "Choisir quand recevoir vos e-mails"),
+            ("inviter-des-collegues", "Inviter vos collègues"),
+            ("lire-et-contribuer-aux-guides", "Lire et améliorer les guides"),
+            ("ce-qui-arrive-sur-la-plateforme", "Ce qui arrive bientôt"),
+        ],
+    ),
+    TrainingPath(
+        "prendre-en-main-entreprises",
+        "Prendre en main la plateforme — entreprises",
+        "<p>Cinq étapes pour les entreprises : inscrire votre entreprise, y accueillir vos collègues, régler "
+        "vos notifications et savoir ce qui arrive bientôt pour répondre aux consultations. Cochez chaque étape "
+        "une fois lue.</p>",
+        "companies",
+        [
+            ("inscrire-son-entreprise", "Inscrire votre entreprise"),
+            ("rejoindre-une-entreprise-deja-inscrite", "Votre entreprise est déjà inscrite"),
+            ("inviter-des-collegues", "Accueillir vos collègues"),
+            ("preferences-de-notification", ""),
+            ("donnees-personnelles-et-fermeture", "Vos données personnelles"),
+            ("ce-qui-arrive-sur-la-plateforme", "Consultations et offres : ce qui arrive"),
+        ],
+    ),
+]

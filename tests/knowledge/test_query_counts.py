@@ -1,0 +1,78 @@
+"""Reading pages cost the same number of queries with 10 guides as with 200.
+
+The numbers include the site shell (session, user, memberships, notifications count, footer pages),
+Wagtail's routing (one query per URL segment, page privacy) and the feedback/comments below a guide.
+If one of those changes on purpose, update the number here; it must never depend on the guide count.
+"""
+
+import pytest
+
+from knowledge.models import Audience, RelatedGuide
+
+AUDIENCES = [Audience.EVERYONE, Audience.MEMBERS, Audience.BUYERS]
+
+GUIDE_PAGE_QUERIES = 26
+TOPIC_PAGE_QUERIES = 20
+TAG_PAGE_QUERIES = 23
+KNOWLEDGE_INDEX_QUERIES = 19
+FEED_QUERIES = 8
+
+
+@pytest.fixture(params=[10, 200], ids=["10 guides", "200 guides"])
+def many_guides(request, make_guide):
+    guides = [
+        make_guide(f"Guide {number:03d}", audience=AUDIENCES[number % 3], tags=("mapa", f"theme-{number % 4}"))
+        for number in range(request.param)
+    ]
+    RelatedGuide.objects.create(page=guides[4], guide=guides[1], sort_order=0)
+    return guides
+
+
+@pytest.fixture
+def reader(client, login, buyer):
+    return login(buyer)
+
+
+def _pinned(reader, django_assert_num_queries, url, expected):
+    reader.get(url)  # warm the caches every request shares (site root paths, content types)
+    with django_assert_num_queries(expected):
+        response = reader.get(url)
+    assert response.status_code == 200
+    return response
+
+
+def test_the_guide_page_costs_the_same_queries_whatever_the_number_of_guides(
+    reader, django_assert_num_queries, many_guides
+):
+    response = _pinned(reader, django_assert_num_queries, many_guides[4].url, GUIDE_PAGE_QUERIES)
+    assert "guide-related" in response.content.decode()
+
+
+def test_the_topic_page_costs_the_same_queries_whatever_the_number_of_guides(
+    reader, django_assert_num_queries, many_guides, topic
+):
+    response = _pinned(reader, django_assert_num_queries, topic.url, TOPIC_PAGE_QUERIES)
+    assert response.content.decode().count('class="guide-item"') == min(len(many_guides), 20)
+
+
+def test_the_tag_page_costs_the_same_queries_whatever_the_number_of_guides(
+    reader, django_assert_num_queries, many_guides, knowledge_index
+):
+    response = _pinned(reader, django_assert_num_queries, f"{knowledge_index.url}tags/mapa/", TAG_PAGE_QUERIES)
+    assert response.content.decode().count('class="guide-item"') == min(len(many_guides), 20)
+
+
+def test_the_knowledge_base_costs_the_same_queries_whatever_the_number_of_guides(
+    reader, django_assert_num_queries, many_guides, knowledge_index
+):
+    response = _pinned(reader, django_assert_num_queries, knowledge_index.url, KNOWLEDGE_INDEX_QUERIES)
+    assert f"{len(many_guides)} guides" in response.content.decode()
+
+
+def test_the_feed_costs_the_same_queries_whatever_the_number_of_guides(
+    client, django_assert_num_queries, many_guides, knowledge_index
+):
+    response = _pinned(client, django_assert_num_queries, f"{knowledge_index.url}feed/", FEED_QUERIES)
+    assert response.content.decode().count("<entry>") == min(
+        len([g for g in many_guides if g.audience == "everyone"]), 20
+    )
