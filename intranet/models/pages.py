@@ -1,9 +1,11 @@
 """The site's own Wagtail pages: the home page and plain pages (legal notice, accessibility...)."""
 
 from django.db import models
+from django.urls import Resolver404
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
@@ -19,6 +21,54 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("home page")
+
+    def route(self, request, path_components):
+        """Resolve a page URL in two queries instead of two per level of the tree.
+
+        Wagtail walks down one level at a time (child lookup, then `.specific`). Here the page
+        and its ancestors come in one query by their url_path, and the first level that routes
+        by itself (a RoutablePageMixin route such as /guides/tags/x/) gets the rest of the path,
+        as in Wagtail's walk. Anything unusual (a missing level, a custom `route()`) falls back
+        to Wagtail's walk, so results are the same."""
+        found = self._find_route_target(path_components) if path_components else None
+        if found is not None:
+            page, remaining = found
+            return page.route(request, remaining)
+        return super().route(request, path_components)
+
+    def _find_route_target(self, components):
+        base = self.url_path
+        wanted = [base + "/".join(components[: depth + 1]) + "/" for depth in range(len(components))]
+        chain = sorted(
+            Page.objects.filter(path__startswith=self.path, url_path__in=wanted).only(
+                "id", "path", "depth", "url_path", "content_type_id", "live"
+            ),
+            key=lambda page: page.depth,
+        )
+        for level, node in enumerate(chain):
+            if node.url_path != wanted[level]:
+                return None
+            model = node.specific_class
+            remaining = components[level + 1 :]
+            if model is None:
+                return None
+            if not remaining:
+                return node.specific, []
+            if issubclass(model, RoutablePageMixin):
+                # A routable page answers its own sub-routes before its children's slugs.
+                if node.live and self._routable_matches(model, remaining):
+                    return node.specific, remaining
+            elif model.route is not Page.route:
+                return None  # that level routes its children itself: let Wagtail walk
+        return None
+
+    @staticmethod
+    def _routable_matches(model, remaining) -> bool:
+        try:
+            model.get_resolver().resolve("/" + "/".join(remaining) + "/")
+        except Resolver404:
+            return False
+        return True
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
