@@ -13,6 +13,7 @@ urlpatterns = [
     path("langue/", set_language, name="set_language"),
     path("", include("intranet.urls_core")),
     path("savoir/", include("knowledge.urls")),
+    path("forums/", include("forums.urls")),
 ]
 
 if settings.DEBUG:

@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "daphne",
     "intranet",
     "knowledge",
+    "forums",
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.table_block",

@@ -1,0 +1,1 @@
+"""Forums where public buyers share experience: categories, topics, posts, reactions, moderation."""

@@ -1,0 +1,1 @@
+"""Signal handlers of the forums (connected in ForumsConfig.ready)."""
