@@ -3,7 +3,7 @@
 Other apps call `notify()`; it never sends anything before the transaction commits.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -20,8 +20,12 @@ def notify(
     url: str = "",
     target=None,
     actor=None,
+    unsubscribe_url_for: Callable[[User], str] | None = None,
 ) -> list[Notification]:
-    """Create one notification per distinct active recipient (never the actor itself)."""
+    """Create one notification per distinct active recipient (never the actor itself).
+
+    `unsubscribe_url_for(user)` gives each recipient's one-click unsubscribe link (signed, no
+    login needed), printed in the e-mails; apps that let people follow things pass it."""
     from intranet.tasks import send_notification_emails
 
     seen: set[int] = set()
@@ -42,6 +46,7 @@ def notify(
                 url=url,
                 target_type=target_type,
                 target_id=str(target.pk) if target is not None else "",
+                unsubscribe_url=unsubscribe_url_for(user)[:500] if unsubscribe_url_for else "",
             )
         )
     if not rows:

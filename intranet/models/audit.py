@@ -31,6 +31,7 @@ class AuditEvent(models.Model):
         PAGE_PUBLISHED = "page_published", _("Page published")
         PAGE_UNPUBLISHED = "page_unpublished", _("Page unpublished")
         COMMENT_REMOVED = "comment_removed", _("Comment removed")
+        FORUM_MODERATION = "forum_moderation", _("Forum moderation")
 
     created_at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
     action = models.CharField(_("action"), max_length=32, choices=Action.choices, db_index=True)

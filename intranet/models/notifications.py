@@ -19,6 +19,8 @@ class Notification(models.Model):
     # The sentence shown to the recipient, written in their interface language.
     message = models.CharField(_("message"), max_length=500)
     url = models.CharField(_("link"), max_length=500, blank=True)
+    # A one-click link that stops this kind of notification without logging in (forums...).
+    unsubscribe_url = models.CharField(_("unsubscribe link"), max_length=500, blank=True)
     target_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, blank=True)
     target_id = models.CharField(max_length=64, blank=True)
     target = GenericForeignKey("target_type", "target_id")
