@@ -222,3 +222,183 @@ def can_notify(user, topic: Topic) -> bool:
         return False
     forget(user)
     return can_read_category(user, topic.category) and not (topic.is_hidden and not is_moderator(user, topic.category))
+
+
+# --- moderation (appended by the moderation feature) ------------------------------------------
+
+
+def moderated_category_ids(user) -> set[int]:
+    """Ids of the categories `user` moderates: their own and the children of those; all for platform admins."""
+    if core_access.is_platform_admin(user):
+        return set(Category.objects.values_list("id", flat=True))
+    moderated = _moderated_ids(user)
+    if not moderated:
+        return set()
+    children = Category.objects.filter(parent_id__in=moderated).values_list("id", flat=True)
+    return moderated | set(children)
+
+
+def is_any_moderator(user) -> bool:
+    """Whether `user` moderates at least one category (or is a platform admin): may open the queue."""
+    return core_access.is_platform_admin(user) or bool(_moderated_ids(user))
+
+
+def access_category_for_moderation(user, category_id) -> Category:
+    """A category `user` may read and moderates (a move or split target): 404 if unreadable, 403 if not moderated."""
+    try:
+        category = Category.objects.select_related("parent").get(pk=category_id)
+    except (Category.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not can_read_category(user, category):
+        raise Http404
+    if not is_moderator(user, category):
+        raise PermissionDenied
+    return category
+
+
+def access_post_for_report(user, post_id) -> Post:
+    """A post `user` may report: they read it, may write, and it is visible and not their own."""
+    post = access_post(user, post_id)
+    if not core_access.can_act(user) or not post.is_visible:
+        raise PermissionDenied
+    return post
+
+
+def access_report_for_moderation(user, report_id):
+    """An open or handled report of a post in a category `user` moderates (403 otherwise, 404 if unknown)."""
+    from forums.models import PostReport
+
+    try:
+        report = PostReport.objects.select_related("post", "post__topic", "post__topic__category").get(pk=report_id)
+    except (PostReport.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not is_moderator(user, report.post.topic.category):
+        raise PermissionDenied
+    return report
+
+
+# --- appended by the posting feature (F1) ----------------------------------------------------
+
+
+def can_delete_post(user, post: Post) -> bool:
+    """Authors delete their own posts (soft), under the same conditions as editing them."""
+    return (
+        post.deleted_at is None
+        and post.hidden_at is None
+        and post.author_id == getattr(user, "pk", None)
+        and core_access.can_act(user)
+        and not post.topic.is_locked
+    )
+
+
+def access_post_for_delete(user, post_id) -> Post:
+    post = access_post(user, post_id)
+    if not can_delete_post(user, post):
+        raise PermissionDenied
+    return post
+
+
+def access_post_for_quote(user, post_id, topic: Topic) -> Post:
+    """A post of `topic` that `user` may read and quote: 404 otherwise (deleted or hidden posts too)."""
+    post = access_post(user, post_id)
+    if post.topic_id != topic.pk or not post.is_visible:
+        raise Http404
+    return post
+
+
+def _own_rule_q(category: Category):
+    """Users whose own rule allows `category` (None: everyone, visitors included)."""
+    from django.db.models import Q
+
+    from intranet.models import Membership, Organization
+
+    visibility = category.visibility
+    if visibility == Visibility.PUBLIC:
+        return None
+    active = Membership.objects.filter(status=Membership.Status.ACTIVE)
+    if visibility == Visibility.MEMBERS:
+        return Q(pk__in=active.values("user_id"))
+    if visibility == Visibility.BUYERS:
+        return Q(pk__in=active.exclude(organization__kind=Organization.Kind.COMPANY).values("user_id"))
+    if visibility == Visibility.ORGANIZATION:
+        return Q(pk__in=active.filter(organization_id=category.organization_id).values("user_id"))
+    if visibility == Visibility.GROUP:
+        return Q(groups=category.group_id)
+    return Q(pk__in=[])
+
+
+def readers_of(topic: Topic) -> QuerySet:
+    """Active accounts that may read `topic`, as one query (mention autocomplete): the same rules
+    as readable_category_ids and access_topic, written as a filter instead of a per-person check."""
+    from django.db.models import Q
+
+    from intranet.models import User
+
+    def moderators_of(category) -> Q:
+        return Q(pk__in=Category.moderators.through.objects.filter(category_id=category.pk).values("user_id"))
+
+    def allowed(category) -> Q | None:
+        # None means everyone (an empty Q would vanish when OR-ed with another).
+        rule = _own_rule_q(category)
+        parent_rule = allowed(category.parent) if category.parent_id is not None else None
+        if rule is None and parent_rule is None:
+            return None
+        if rule is None or parent_rule is None:
+            condition = rule if parent_rule is None else parent_rule
+        else:
+            condition = rule & parent_rule
+        return Q(is_superuser=True) | moderators_of(category) | condition
+
+    category = topic.category
+    condition = allowed(category) or Q()
+    if topic.is_hidden:
+        moderating = Q(is_superuser=True) | moderators_of(category)
+        if category.parent_id is not None:
+            moderating |= moderators_of(category.parent)
+        condition &= moderating
+    return User.objects.filter(condition, is_active=True, closed_at__isnull=True).distinct()
+
+
+# --- engagement: reactions and solutions ---------------------------------------------------
+
+
+def can_react(user, post: Post) -> bool:
+    """People who may post in the category react to the visible posts of others, outside locked topics.
+
+    Reacting to one's own post is refused (unlike Discourse): a reaction is a signal from readers to the
+    author, and self-reactions would only inflate the counts buyers use to spot useful answers.
+    """
+    return (
+        post.is_visible
+        and post.author_id != getattr(user, "pk", None)
+        and not post.topic.is_locked
+        and can_post_in(user, post.topic.category)
+    )
+
+
+def access_post_for_reaction(user, post_id) -> Post:
+    post = access_post(user, post_id)
+    if not can_react(user, post):
+        raise PermissionDenied
+    return post
+
+
+def can_mark_solution(user, topic: Topic) -> bool:
+    """The topic's author (with an account that may act) and the category's moderators."""
+    if is_moderator(user, topic.category):
+        return True
+    return topic.author_id == getattr(user, "pk", None) and core_access.can_act(user)
+
+
+def access_post_for_solution(user, post_id) -> Post:
+    post = access_post(user, post_id)
+    if not can_mark_solution(user, post.topic):
+        raise PermissionDenied
+    return post
+
+
+def access_topic_for_solution(user, topic_id) -> Topic:
+    topic = access_topic(user, topic_id)
+    if not can_mark_solution(user, topic):
+        raise PermissionDenied
+    return topic
