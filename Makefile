@@ -56,6 +56,7 @@ lint: install-test
 bench: install messages
 	$(PY) bench/pages.py
 	$(PY) bench/knowledge.py
+	$(PY) bench/forums.py
 
 clean:
 	rm -rf var/db.sqlite3* var/whoosh_index var/bench

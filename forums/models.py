@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from intranet.models import Organization
 
@@ -107,8 +108,8 @@ class Topic(models.Model):
     merged_into = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
-        verbose_name = _("topic")
-        verbose_name_plural = _("topics")
+        verbose_name = pgettext_lazy("forum", "topic")
+        verbose_name_plural = pgettext_lazy("forum", "topics")
         indexes = [
             models.Index(fields=["category", "-is_pinned", "-last_post_at"]),
             models.Index(fields=["-last_post_at"]),

@@ -1,23 +1,89 @@
-"""Forum topics and posts in the site search: each hit is re-checked against the database for the reader."""
+"""Forum topics in the site search: each hit is re-checked against the database for the reader.
 
+The check costs a fixed number of queries whatever the number of hits: the reader's readable (and, only
+if a hit is hidden, moderated) categories, cached per request by forums.access, plus one query for the
+topics of post hits. Topic hits were loaded from the database just now by the search view, so their
+category, hidden and merged flags are current even when the index lags behind the worker.
+
+A topic's document holds its posts' words, so a post saved or deleted re-indexes its topic (the queued
+signal processor only sees Topic saves, and the posting actions update topic counters with .update()).
+The receivers below are connected at start-up by forums.signal_handlers.
+"""
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from wagtail import hooks
 
 from forums import access
 from forums.models import Post, Topic
+from intranet.search import update_search_index
+
+
+class _Reader:
+    """What one reader may see, computed once per search and only as far as needed."""
+
+    def __init__(self, user):
+        self.user = user
+        self._readable = None
+        self._moderated = None
+
+    def may_see(self, category_id: int, is_hidden: bool, merged_into_id) -> bool:
+        if merged_into_id is not None:
+            return False  # its page redirects to the topic it was merged into, which is a hit of its own
+        if self._readable is None:
+            self._readable = access.readable_category_ids(self.user)
+        if category_id not in self._readable:
+            return False
+        if not is_hidden:
+            return True
+        if self._moderated is None:
+            self._moderated = access.moderated_category_ids(self.user)
+        return category_id in self._moderated
 
 
 @hooks.register("filter_search_results")
 def drop_unreadable_forum_hits(request, results):
-    """Keep other apps' hits; keep a topic or post only if the reader may see it now (the index may lag)."""
-    user = request.user
+    """Keep other apps' hits; keep a topic (or a post) only if the reader may see it now.
+
+    Hidden topics are left out of the index; until the worker removes one, only its moderators see it.
+    """
+    results = list(results)
+    reader = _Reader(request.user)
+    post_topic_ids = {r.object.topic_id for r in results if isinstance(r.object, Post)}
+    post_topics = {}
+    if post_topic_ids:
+        rows = Topic.objects.filter(pk__in=post_topic_ids).values("pk", "category_id", "is_hidden", "merged_into")
+        post_topics = {row["pk"]: row for row in rows}
+    kept = []
     for result in results:
         obj = result.object
         if isinstance(obj, Topic):
-            if access.visible_topics(user, Topic.objects.filter(pk=obj.pk)).exists():
-                yield result
+            if reader.may_see(obj.category_id, obj.is_hidden, obj.merged_into_id):
+                kept.append(result)
         elif isinstance(obj, Post):
-            topic_visible = access.visible_topics(user, Topic.objects.filter(pk=obj.topic_id)).exists()
-            if topic_visible and obj.is_visible:
-                yield result
+            row = post_topics.get(obj.topic_id)
+            if row and obj.is_visible and reader.may_see(row["category_id"], row["is_hidden"], row["merged_into"]):
+                kept.append(result)
         else:
-            yield result
+            kept.append(result)
+    return kept
+
+
+def _reindex_topic(topic_id) -> None:
+    label, pk = Topic._meta.label, str(topic_id)
+    transaction.on_commit(lambda: update_search_index.enqueue(label, pk))
+
+
+@receiver(post_save, sender=Post, dispatch_uid="forums.search.post_saved")
+def reindex_topic_of_saved_post(sender, instance, raw=False, **kwargs):
+    """A new reply, an edit, a deletion by the author or a hide by a moderator changes the topic's words."""
+    if not raw and instance.topic_id is not None:
+        _reindex_topic(instance.topic_id)
+
+
+@receiver(post_delete, sender=Post, dispatch_uid="forums.search.post_deleted")
+def reindex_topic_of_deleted_post(sender, instance, **kwargs):
+    # When the whole topic is deleted, the worker finds no topic and removes its document.
+    if instance.topic_id is not None:
+        _reindex_topic(instance.topic_id)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from forums import access, reading
@@ -90,7 +91,7 @@ def latest(request):
         reading.latest_topics(request.user),
         _("Latest topics"),
         _("Topics with the most recent activity, in every category you may read."),
-        _("No topic yet."),
+        pgettext("forum", "No topic yet."),
     )
 
 

@@ -147,3 +147,14 @@ def group_member(make_user, other_body, sustainable_group):
 def other_buyer(make_user, other_body):
     """A buyer of another body (not the `body` fixture's organization)."""
     return make_user("acheteuse@chu-brest.fr", other_body)
+
+
+@pytest.fixture(autouse=True)
+def english_interface(settings):
+    """Forum tests assert on the English msgids: run them with English as the default language
+    (the French catalogue is checked as a whole by CI's msgfmt step and by the site tests)."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

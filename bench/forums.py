@@ -1,0 +1,127 @@
+"""Forums benchmark: a topic with 200 replies and a category with 10,000 topics, under Daphne and uvicorn.
+
+Same load generator, servers and table as bench/pages.py (imported, not copied), on its own database
+(var/bench/forums/, seeded with `seed_demo --scale 10`: 1,000 generated topics per scale unit in their own
+public category). A demo discussion is given 200 replies (plain rows, once) for the topic page. Each case is
+compared with the minimal view on the same server; requests are anonymous (public categories).
+JSON: var/bench/forums.json.
+
+    .venv/bin/python bench/forums.py [--requests 1000] [--concurrency 8] [--scale 10]
+"""
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script: make `bench.pages` importable
+    sys.path.insert(0, str(ROOT))
+
+from bench import pages  # noqa: E402
+
+OUTPUT = pages.VAR / "forums.json"
+REPLIES = 200
+# Run in the bench database: give one public demo discussion REPLIES replies (once), with reactions, a
+# quote and a solution as real topics have, and print the pages to measure.
+PREPARE = """
+import json, itertools, datetime
+from django.db import transaction
+from django.utils import timezone
+from forums.actions.moderation import refresh_category, refresh_topic
+from forums.demo import GENERATED_SLUG
+from forums.models import Category, Post, Reaction, Topic, POSTS_PER_PAGE
+from intranet.models import User
+from intranet.management.commands.seed_demo import DEMO_DOMAIN
+from intranet.text import render_markdown
+
+REPLIES = %(replies)d
+generated = Category.objects.get(slug=GENERATED_SLUG)
+topic = (Topic.objects.filter(category__visibility="public", category__parent__isnull=True, is_hidden=False)
+         .exclude(category=generated).order_by("pk").first())
+people = list(User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}", is_active=True).order_by("pk")[:30])
+with transaction.atomic():
+    have = Post.objects.filter(topic=topic).count() - 1
+    if have < REPLIES:
+        start = Post.objects.filter(topic=topic).order_by("-number").values_list("number", flat=True).first()
+        authors = itertools.cycle(people)
+        first = topic.first_post
+        texts = [
+            "Même retour d'expérience chez nous : le **sourcing** en amont a évité une procédure infructueuse.",
+            "Attention au seuil de 40 000 € HT : il s'apprécie sur la durée totale du marché, reconductions comprises.",
+            "Nous avons intégré une clause d'insertion sociale (5 %% des heures) sans difficulté particulière.",
+            "> Citation du premier message\\n\\nJe confirme, voir [la fiche DAJ](https://www.economie.gouv.fr/daj).",
+        ]
+        new = Post.objects.bulk_create([
+            Post(topic=topic, author=next(authors), number=start + i, source=texts[i %% 4],
+                 html=render_markdown(texts[i %% 4]), content_hash=f"bench-{topic.pk}-{start + i}")
+            for i in range(1, REPLIES - have + 1)
+        ])
+        for post in new[::7]:
+            post.quoted_posts.add(first)
+        Reaction.objects.bulk_create(
+            [Reaction(post=post, user=user, kind=kind, notified_at=timezone.now())
+             for post in new[::3] for user, kind in zip(people[:3], ["like", "useful", "thanks"])],
+            ignore_conflicts=True,
+        )
+        topic.solution = new[1]
+        refresh_topic(topic)
+        refresh_category(topic.category)
+topic.refresh_from_db()
+replies = Post.objects.filter(topic=topic).count() - 1
+last_page = (replies + 1 + POSTS_PER_PAGE - 1) // POSTS_PER_PAGE
+print(json.dumps({"topic": topic.get_absolute_url(), "replies": replies, "topic_pages": last_page,
+                  "category": generated.get_absolute_url(),
+                  "topics_in_category": Topic.objects.filter(category=generated).count()}))
+"""
+
+
+def prepare_forum() -> dict:
+    output = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "shell", "-v", "0", "-c", PREPARE % {"replies": REPLIES}],
+        check=True,
+        cwd=ROOT,
+        env=pages.bench_env(),
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--warmup", type=int, default=100)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--scale", type=int, default=10, help="seed_demo --scale (1,000 generated topics per unit)")
+    parser.add_argument("--servers", default="daphne,uvicorn")
+    args = parser.parse_args()
+
+    # bench/pages.py reads these module globals when it runs: its own database folder and our cases.
+    pages.VAR = OUTPUT.parent / "forums"
+    pages.prepare_database(args.scale)
+    found = prepare_forum()
+    print(
+        f"topic {found['topic']}: {found['replies']} replies ({found['topic_pages']} pages); "
+        f"category {found['category']}: {found['topics_in_category']} topics",
+        flush=True,
+    )
+    pages.CASES = [
+        ("minimal", "/bench/minimal/"),
+        ("topic", found["topic"]),
+        ("topic-last-page", f"{found['topic']}?page={found['topic_pages']}"),
+        ("category", found["category"]),
+        ("category-page-100", f"{found['category']}?page=100"),
+    ]
+    rows = []
+    for server in args.servers.split(","):
+        print(f"{server}: {args.requests} requests per case, concurrency {args.concurrency}", flush=True)
+        rows += pages.bench_server(server, args.requests, args.concurrency, args.warmup)
+    OUTPUT.write_text(json.dumps({"pages": found, "rows": rows}, indent=2) + "\n")
+    pages.print_table(rows)
+    print(f"\nWritten to {OUTPUT}")
+
+
+if __name__ == "__main__":
+    main()
