@@ -1,5 +1,5 @@
 // Mention autocomplete on the forum editor: type @ and two letters, choose a person in the list.
-// An ARIA 1.2 combobox on the textarea (listbox popup, aria-activedescendant, arrows, Enter, Escape).
+// A listbox popup driven from the textarea (aria-activedescendant, arrows, Enter, Escape).
 // Without JavaScript, people type the token @[Name](#mention-N) themselves (the help text says so).
 (function () {
   "use strict";
@@ -16,16 +16,25 @@
     list.id = listId;
     list.className = "mention-list";
     list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", textarea.getAttribute("data-mentions-label") || "People to mention");
+    // The list's name comes from the page (translated); otherwise from the field's own label.
+    var fieldLabel = textarea.id ? document.querySelector("label[for='" + textarea.id + "']") : null;
+    if (textarea.getAttribute("data-mentions-label")) {
+      list.setAttribute("aria-label", textarea.getAttribute("data-mentions-label"));
+    } else if (fieldLabel) {
+      fieldLabel.id = fieldLabel.id || textarea.id + "-label";
+      list.setAttribute("aria-labelledby", fieldLabel.id);
+    }
     list.hidden = true;
     var status = document.createElement("div");
     status.className = "visually-hidden";
     status.setAttribute("role", "status");
     textarea.insertAdjacentElement("afterend", list);
     list.insertAdjacentElement("afterend", status);
-    textarea.setAttribute("role", "combobox");
+    // A textarea keeps its own (multi-line textbox) role: ARIA in HTML allows no combobox role on it, and
+    // aria-expanded belongs to the combobox role. The textbox role has aria-autocomplete, aria-haspopup and
+    // aria-activedescendant; the status region says how many people the list offers.
     textarea.setAttribute("aria-autocomplete", "list");
-    textarea.setAttribute("aria-expanded", "false");
+    textarea.setAttribute("aria-haspopup", "listbox");
     textarea.setAttribute("aria-controls", listId);
 
     var results = [];
@@ -39,7 +48,6 @@
       list.textContent = "";
       results = [];
       active = -1;
-      textarea.setAttribute("aria-expanded", "false");
       textarea.removeAttribute("aria-activedescendant");
     }
 
@@ -94,7 +102,6 @@
         list.appendChild(option);
       });
       list.hidden = false;
-      textarea.setAttribute("aria-expanded", "true");
       highlight(0);
       status.textContent = people.length + " ↓↑";
     }
