@@ -1,8 +1,9 @@
 """Forms of people writing in the forums: new topic, reply, edit.
 
 They parse what people type; forums.actions.posting validates again and writes. Errors say the limit
-and what was typed; the text typed is never lost (the views re-render the bound form). Files cannot
-be kept across a failed submission (browsers do not refill file inputs): the form says so.
+and what was typed; the text typed is never lost (the views re-render the bound form). Browsers do not
+refill file inputs: the views hold the files that passed their checks (forums.actions.held_uploads)
+and list them on the form; the others are named in an error, to be chosen again.
 """
 
 from django import forms
@@ -41,10 +42,7 @@ def message_help() -> str:
 
 
 def files_help() -> str:
-    return _(
-        "Optional. Up to %(count)s files of %(size)s MB at most each: %(kinds)s. If the form shows an error, "
-        "choose your files again."
-    ) % {
+    return _("Optional. Up to %(count)s files of %(size)s MB at most each: %(kinds)s.") % {
         "count": MAX_ATTACHMENTS,
         "size": number_format(attachment_max_bytes() / (1024 * 1024), 0),
         "kinds": ", ".join(sorted(ALLOWED_EXTENSIONS)),

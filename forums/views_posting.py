@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import View
 
 from forums import access
-from forums.actions import posting
+from forums.actions import held_uploads, posting
 from forums.forms import EditPostForm, NewTopicForm, ReplyForm
 from forums.markup import mention_token, quote_source
 from forums.models import Topic
@@ -43,10 +43,46 @@ def _apply(form, write):
         return None
 
 
-def _files_lost(form) -> None:
-    """Browsers cannot refill a file input: say so when the form comes back with files chosen."""
-    if form.is_bound and form.files and form.errors:
-        form.add_error("files", _("Your files were not kept because of the error: please choose them again."))
+HELD_FIELD = "held_uploads"  # one hidden input per held file listed by the form
+KEEP_FIELD = "held_keep"  # one checkbox per held file, ticked by default: untick to leave the file out
+
+
+def _submit(request, form, write):
+    """Validate `form` and run `write(files)`, files being the held ones still ticked then the new ones.
+
+    On success the held files are released. On failure, each new file that passes its own checks is held
+    (forums.actions.held_uploads) and any other gets an error saying why. Returns (result or None, the held
+    files the form lists).
+    """
+    listed = request.POST.getlist(HELD_FIELD)
+    ticked = set(request.POST.getlist(KEEP_FIELD))
+    kept = [token for token in listed if token in ticked]
+    held_uploads.release(request.session, request.user, [token for token in listed if token not in ticked])
+    result = None
+    if form.is_valid():
+        held = held_uploads.open_held(request.session, request.user, kept)
+        try:
+            result = _apply(form, lambda: write([*held, *form.cleaned_data["files"]]))
+        finally:
+            for handle in held:
+                handle.close()
+        kept = [handle.token for handle in held]
+    if result is not None:
+        held_uploads.release(request.session, request.user, kept)
+        return result, []
+    uploads = [upload for upload in request.FILES.getlist(form.add_prefix("files")) if upload]
+    shown, errors = held_uploads.hold(request.session, request.user, uploads, keep=kept)
+    already = set(form.errors.get("files", []))
+    for error in errors:
+        if not already.issuperset(error.messages):
+            form.add_error("files", error)
+    if errors:
+        # Browsers cannot refill a file input: say which files must be chosen again.
+        if len(errors) == len(uploads):
+            form.add_error("files", _("Your files were not kept because of the error: please choose them again."))
+        else:
+            form.add_error("files", _("The files with an error were not kept: please choose them again."))
+    return None, shown
 
 
 def _mentions_url(topic=None, category=None) -> str:
@@ -71,25 +107,21 @@ class NewTopicView(LoginRequiredMixin, View):
 
     def post(self, request, slug):
         form = NewTopicForm(request.POST, request.FILES, mentions_url=_mentions_url(category=self.category))
-        if form.is_valid():
-            topic = _apply(
-                form,
-                lambda: posting.do_create_topic(
-                    request.user,
-                    self.category,
-                    form.cleaned_data["title"],
-                    form.cleaned_data["source"],
-                    form.cleaned_data["files"],
-                ),
-            )
-            if topic is not None:
-                messages.success(request, _("Your topic has been published."))
-                return HttpResponseRedirect(topic.get_absolute_url())
-        _files_lost(form)
-        return self._render(form)
+        topic, held = _submit(
+            request,
+            form,
+            lambda files: posting.do_create_topic(
+                request.user, self.category, form.cleaned_data["title"], form.cleaned_data["source"], files
+            ),
+        )
+        if topic is not None:
+            messages.success(request, _("Your topic has been published."))
+            return HttpResponseRedirect(topic.get_absolute_url())
+        return self._render(form, held)
 
-    def _render(self, form):
-        return render(self.request, self.template_name, {"category": self.category, "form": form})
+    def _render(self, form, held=()):
+        context = {"category": self.category, "form": form, "held_uploads": held}
+        return render(self.request, self.template_name, context)
 
 
 class ReplyView(LoginRequiredMixin, View):
@@ -112,31 +144,24 @@ class ReplyView(LoginRequiredMixin, View):
 
     def post(self, request, topic_id):
         form = ReplyForm(request.POST, request.FILES, mentions_url=_mentions_url(topic=self.topic))
-        if form.is_valid():
+
+        def write(files):
             quoted = None
             if form.cleaned_data.get("quote"):
                 try:
                     quoted = access.access_post_for_quote(request.user, form.cleaned_data["quote"], self.topic)
                 except Http404:
                     quoted = None
-            post = _apply(
-                form,
-                lambda: posting.do_reply(
-                    request.user,
-                    self.topic,
-                    form.cleaned_data["source"],
-                    form.cleaned_data["files"],
-                    quoted_post=quoted,
-                ),
-            )
-            if post is not None:
-                messages.success(request, _("Your reply has been published."))
-                return HttpResponseRedirect(post.get_absolute_url())
-        _files_lost(form)
-        return self._render(form)
+            return posting.do_reply(request.user, self.topic, form.cleaned_data["source"], files, quoted_post=quoted)
 
-    def _render(self, form):
-        context = {"topic": self.topic, "category": self.topic.category, "form": form}
+        post, held = _submit(request, form, write)
+        if post is not None:
+            messages.success(request, _("Your reply has been published."))
+            return HttpResponseRedirect(post.get_absolute_url())
+        return self._render(form, held)
+
+    def _render(self, form, held=()):
+        context = {"topic": self.topic, "category": self.topic.category, "form": form, "held_uploads": held}
         return render(self.request, self.template_name, context)
 
 
@@ -159,27 +184,32 @@ class EditPostView(LoginRequiredMixin, View):
 
     def post(self, request, post_id):
         form = self._form(request.POST, request.FILES)
-        if form.is_valid():
-            post = _apply(
-                form,
-                lambda: posting.do_edit_post(
-                    request.user,
-                    self.post_obj,
-                    form.cleaned_data["source"],
-                    form.cleaned_data["files"],
-                    form.cleaned_data.get("remove") or (),
-                    request=request,
-                ),
-            )
-            if post is not None:
-                messages.success(request, _("Your changes have been saved."))
-                return HttpResponseRedirect(post.get_absolute_url())
-        _files_lost(form)
-        return self._render(form)
+        post, held = _submit(
+            request,
+            form,
+            lambda files: posting.do_edit_post(
+                request.user,
+                self.post_obj,
+                form.cleaned_data["source"],
+                files,
+                form.cleaned_data.get("remove") or (),
+                request=request,
+            ),
+        )
+        if post is not None:
+            messages.success(request, _("Your changes have been saved."))
+            return HttpResponseRedirect(post.get_absolute_url())
+        return self._render(form, held)
 
-    def _render(self, form):
+    def _render(self, form, held=()):
         topic = self.post_obj.topic
-        context = {"post": self.post_obj, "topic": topic, "category": topic.category, "form": form}
+        context = {
+            "post": self.post_obj,
+            "topic": topic,
+            "category": topic.category,
+            "form": form,
+            "held_uploads": held,
+        }
         return render(self.request, self.template_name, context)
 
 

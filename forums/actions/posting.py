@@ -83,6 +83,11 @@ def _size(value: int) -> str:
     return _("%(size)s KB") % {"size": number_format(max(1, round(value / 1024)))}
 
 
+def file_size_label(value: int) -> str:
+    """A file's size as the error messages show it: “120 KB”, “2.5 MB”."""
+    return _size(value)
+
+
 def clean_title(title: str) -> str:
     title = " ".join((title or "").split())
     if len(title) < TITLE_MIN_LENGTH:
@@ -184,6 +189,38 @@ def _content_ok(upload, extension: str, kind: str) -> bool:
     return False
 
 
+def upload_name(upload) -> str:
+    """The file's own name, without any folder the browser may send, as stored and shown."""
+    return (getattr(upload, "name", "") or "fichier").replace("\\", "/").rsplit("/", 1)[-1][:255] or "fichier"
+
+
+def check_file(upload, limit: int | None = None) -> CheckedFile:
+    """Validate one file: how big, which extension, and that the content matches it."""
+    limit = attachment_max_bytes() if limit is None else limit
+    name = upload_name(upload)
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if upload.size > limit:
+        raise ValidationError(
+            _("“%(name)s” is too big (%(size)s): at most %(limit)s per file.")
+            % {"name": name, "size": _size(upload.size), "limit": _size(limit)},
+            code="too_big",
+        )
+    if extension not in ALLOWED_EXTENSIONS:
+        raise ValidationError(
+            _("“%(name)s” cannot be attached: accepted files are %(kinds)s.")
+            % {"name": name, "kinds": ", ".join(sorted(ALLOWED_EXTENSIONS))},
+            code="bad_extension",
+        )
+    content_type, kind = ALLOWED_EXTENSIONS[extension]
+    if not _content_ok(upload, extension, kind):
+        raise ValidationError(
+            _("“%(name)s” is not a real .%(extension)s file: its content does not match its name.")
+            % {"name": name, "extension": extension},
+            code="bad_content",
+        )
+    return CheckedFile(upload, name, content_type, kind == "image", upload.size)
+
+
 def check_attachments(files, *, already_attached: int = 0) -> list[CheckedFile]:
     """Validate uploaded files: how many, how big, which extension, and that the content matches it."""
     files = [f for f in (files or []) if f]
@@ -204,37 +241,10 @@ def check_attachments(files, *, already_attached: int = 0) -> list[CheckedFile]:
     limit = attachment_max_bytes()
     checked, errors = [], []
     for upload in files:
-        name = (getattr(upload, "name", "") or "fichier").replace("\\", "/").rsplit("/", 1)[-1][:255] or "fichier"
-        extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-        if upload.size > limit:
-            errors.append(
-                ValidationError(
-                    _("“%(name)s” is too big (%(size)s): at most %(limit)s per file.")
-                    % {"name": name, "size": _size(upload.size), "limit": _size(limit)},
-                    code="too_big",
-                )
-            )
-            continue
-        if extension not in ALLOWED_EXTENSIONS:
-            errors.append(
-                ValidationError(
-                    _("“%(name)s” cannot be attached: accepted files are %(kinds)s.")
-                    % {"name": name, "kinds": ", ".join(sorted(ALLOWED_EXTENSIONS))},
-                    code="bad_extension",
-                )
-            )
-            continue
-        content_type, kind = ALLOWED_EXTENSIONS[extension]
-        if not _content_ok(upload, extension, kind):
-            errors.append(
-                ValidationError(
-                    _("“%(name)s” is not a real .%(extension)s file: its content does not match its name.")
-                    % {"name": name, "extension": extension},
-                    code="bad_content",
-                )
-            )
-            continue
-        checked.append(CheckedFile(upload, name, content_type, kind == "image", upload.size))
+        try:
+            checked.append(check_file(upload, limit))
+        except ValidationError as error:
+            errors.append(error)
     if errors:
         raise ValidationError({"files": errors})
     return checked
