@@ -9,9 +9,6 @@ JSON: var/bench/forums.json.
     .venv/bin/python bench/forums.py [--requests 1000] [--concurrency 8] [--scale 10]
 """
 
-import argparse
-import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -22,6 +19,7 @@ if str(ROOT) not in sys.path:  # run as a script: make `bench.pages` importable
 from bench import pages  # noqa: E402
 
 OUTPUT = pages.VAR / "forums.json"
+VAR = pages.VAR / "forums"  # its own database folder
 REPLIES = 200
 # Run in the bench database: give one public demo discussion REPLIES replies (once), with reactions, a
 # quote and a solution as real topics have, and print the pages to measure.
@@ -78,49 +76,29 @@ print(json.dumps({"topic": topic.get_absolute_url(), "replies": replies, "topic_
 
 
 def prepare_forum() -> dict:
-    output = subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), "shell", "-v", "0", "-c", PREPARE % {"replies": REPLIES}],
-        check=True,
-        cwd=ROOT,
-        env=pages.bench_env(),
-        capture_output=True,
-        text=True,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    return pages.run_in_shell(PREPARE % {"replies": REPLIES}, VAR)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=1000)
-    parser.add_argument("--warmup", type=int, default=100)
-    parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--scale", type=int, default=10, help="seed_demo --scale (1,000 generated topics per unit)")
-    parser.add_argument("--servers", default="daphne,uvicorn")
-    args = parser.parse_args()
-
-    # bench/pages.py reads these module globals when it runs: its own database folder and our cases.
-    pages.VAR = OUTPUT.parent / "forums"
-    pages.prepare_database(args.scale)
+    args = pages.parse_args(
+        __doc__, requests=1000, scale=10, scale_help="seed_demo --scale (1,000 generated topics per unit)"
+    )
+    pages.prepare_database(args.scale, VAR)
     found = prepare_forum()
     print(
         f"topic {found['topic']}: {found['replies']} replies ({found['topic_pages']} pages); "
         f"category {found['category']}: {found['topics_in_category']} topics",
         flush=True,
     )
-    pages.CASES = [
+    cases = [
         ("minimal", "/bench/minimal/"),
         ("topic", found["topic"]),
         ("topic-last-page", f"{found['topic']}?page={found['topic_pages']}"),
         ("category", found["category"]),
         ("category-page-100", f"{found['category']}?page=100"),
     ]
-    rows = []
-    for server in args.servers.split(","):
-        print(f"{server}: {args.requests} requests per case, concurrency {args.concurrency}", flush=True)
-        rows += pages.bench_server(server, args.requests, args.concurrency, args.warmup)
-    OUTPUT.write_text(json.dumps({"pages": found, "rows": rows}, indent=2) + "\n")
-    pages.print_table(rows)
-    print(f"\nWritten to {OUTPUT}")
+    rows = pages.bench_servers(args, cases, VAR)
+    pages.write_results(OUTPUT, {"pages": found, "rows": rows}, rows)
 
 
 if __name__ == "__main__":

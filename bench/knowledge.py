@@ -7,9 +7,6 @@ real ones). Each case is compared with the minimal view on the same server. JSON
     .venv/bin/python bench/knowledge.py [--requests 2000] [--concurrency 8] [--scale 10]
 """
 
-import argparse
-import json
-import subprocess
 import sys
 from pathlib import Path
 
@@ -20,6 +17,7 @@ if str(ROOT) not in sys.path:  # run as a script: make `bench.pages` importable
 from bench import pages  # noqa: E402
 
 OUTPUT = pages.VAR / "knowledge.json"
+VAR = pages.VAR / "knowledge"  # its own database folder
 # The guide measured is a real one (full body, references, related guides) in the topic with the most guides.
 FIND_PAGES = """
 import json
@@ -38,43 +36,21 @@ def site_path(url_path: str) -> str:
 
 
 def find_pages() -> dict:
-    output = subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), "shell", "-v", "0", "-c", FIND_PAGES],
-        check=True,
-        cwd=ROOT,
-        env=pages.bench_env(),
-        capture_output=True,
-        text=True,
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    return pages.run_in_shell(FIND_PAGES, VAR)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=2000)
-    parser.add_argument("--warmup", type=int, default=100)
-    parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--scale", type=int, default=10, help="seed_demo --scale (200 generated guides per unit)")
-    parser.add_argument("--servers", default="daphne,uvicorn")
-    args = parser.parse_args()
-
-    # bench/pages.py reads these module globals when it runs: its own database folder and our cases.
-    pages.VAR = OUTPUT.parent / "knowledge"
-    pages.prepare_database(args.scale)
+    args = pages.parse_args(__doc__, scale=10, scale_help="seed_demo --scale (200 generated guides per unit)")
+    pages.prepare_database(args.scale, VAR)
     found = find_pages()
     print(f"{found['guides']} live guides; topic {found['topic']} lists {found['in_topic']}", flush=True)
-    pages.CASES = [
+    cases = [
         ("minimal", "/bench/minimal/"),
         ("guide", site_path(found["guide"])),
         ("topic", site_path(found["topic"])),
     ]
-    rows = []
-    for server in args.servers.split(","):
-        print(f"{server}: {args.requests} requests per case, concurrency {args.concurrency}", flush=True)
-        rows += pages.bench_server(server, args.requests, args.concurrency, args.warmup)
-    OUTPUT.write_text(json.dumps({"pages": found, "rows": rows}, indent=2) + "\n")
-    pages.print_table(rows)
-    print(f"\nWritten to {OUTPUT}")
+    rows = pages.bench_servers(args, cases, VAR)
+    pages.write_results(OUTPUT, {"pages": found, "rows": rows}, rows)
 
 
 if __name__ == "__main__":

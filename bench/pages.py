@@ -26,26 +26,39 @@ CASES = [("minimal", "/bench/minimal/"), ("home", "/"), ("login", "/compte/conne
 CASE_TIME_LIMIT = 180.0  # seconds: a case stops there even if not every request was sent
 
 
-def bench_env() -> dict:
+def bench_env(var: Path = VAR) -> dict:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "VAR_DIR": str(VAR),
+        "VAR_DIR": str(var),
         "PYTHONPATH": str(ROOT),
     }
 
 
-def prepare_database(scale: int) -> None:
-    VAR.mkdir(parents=True, exist_ok=True)
+def prepare_database(scale: int, var: Path = VAR) -> None:
+    var.mkdir(parents=True, exist_ok=True)
     manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], check=True, cwd=ROOT, env=bench_env())
+    subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], check=True, cwd=ROOT, env=bench_env(var))
     subprocess.run(
         [*manage, "seed_demo", "--if-empty", "--scale", str(scale)],
         check=True,
         cwd=ROOT,
-        env=bench_env(),
+        env=bench_env(var),
         stdout=subprocess.DEVNULL,
     )
+
+
+def run_in_shell(code: str, var: Path = VAR) -> dict:
+    """Run `code` with `manage.py shell` on the bench database in `var`; returns the JSON of its last line."""
+    output = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "shell", "-v", "0", "-c", code],
+        check=True,
+        cwd=ROOT,
+        env=bench_env(var),
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
 
 
 def free_port() -> int:
@@ -146,19 +159,27 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
-def bench_server(server: str, requests: int, concurrency: int, warmup: int) -> list[dict]:
+def bench_server(
+    server: str,
+    requests: int,
+    concurrency: int,
+    warmup: int,
+    cases: list[tuple[str, str]] = CASES,
+    var: Path = VAR,
+) -> list[dict]:
+    """Start `server` on the database in `var` and measure each (name, path) of `cases`; minimal view first."""
     port = free_port()
-    log = open(VAR / f"{server}.log", "wb")  # noqa: SIM115 - closed in finally
-    process = subprocess.Popen(server_command(server, port), cwd=ROOT, env=bench_env(), stdout=log, stderr=log)
+    log = open(var / f"{server}.log", "wb")  # noqa: SIM115 - closed in finally
+    process = subprocess.Popen(server_command(server, port), cwd=ROOT, env=bench_env(var), stdout=log, stderr=log)
     rows = []
     try:
         wait_until_up(port, process)
         baseline = None
-        for name, path in CASES:
+        for name, path in cases:
             asyncio.run(load(port, path, warmup, concurrency))
             latencies, errors, elapsed = asyncio.run(load(port, path, requests, concurrency))
             if errors:
-                raise SystemExit(f"{server} {name}: {errors} failed requests (see {VAR / (server + '.log')})")
+                raise SystemExit(f"{server} {name}: {errors} failed requests (see {var / (server + '.log')})")
             rps = len(latencies) / elapsed
             baseline = baseline or rps  # the minimal view comes first
             rows.append(
@@ -193,23 +214,43 @@ def print_table(rows: list[dict]) -> None:
         print(" | ".join(str(row[c]).ljust(widths[c]) for c in columns))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=2000)
+def parse_args(
+    description: str,
+    requests: int = 2000,
+    scale: int = 1,
+    scale_help: str = "seed_demo --scale for the bench database",
+) -> argparse.Namespace:
+    """The command line shared by the benchmarks; `description` is the script's docstring."""
+    parser = argparse.ArgumentParser(description=description.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=requests)
     parser.add_argument("--warmup", type=int, default=100)
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--scale", type=int, default=1, help="seed_demo --scale for the bench database")
+    parser.add_argument("--scale", type=int, default=scale, help=scale_help)
     parser.add_argument("--servers", default="daphne,uvicorn")
-    args = parser.parse_args()
+    return parser.parse_args()
 
-    prepare_database(args.scale)
+
+def bench_servers(args: argparse.Namespace, cases: list[tuple[str, str]] = CASES, var: Path = VAR) -> list[dict]:
+    """Run `cases` on each server of --servers, one after the other; returns all the rows."""
     rows = []
     for server in args.servers.split(","):
         print(f"{server}: {args.requests} requests per case, concurrency {args.concurrency}", flush=True)
-        rows += bench_server(server, args.requests, args.concurrency, args.warmup)
-    (VAR / "pages.json").write_text(json.dumps(rows, indent=2) + "\n")
+        rows += bench_server(server, args.requests, args.concurrency, args.warmup, cases, var)
+    return rows
+
+
+def write_results(output: Path, data: object, rows: list[dict]) -> None:
+    """Write `data` as JSON to `output`, then print the table of `rows`."""
+    output.write_text(json.dumps(data, indent=2) + "\n")
     print_table(rows)
-    print(f"\nWritten to {VAR / 'pages.json'}")
+    print(f"\nWritten to {output}")
+
+
+def main() -> None:
+    args = parse_args(__doc__)
+    prepare_database(args.scale)
+    rows = bench_servers(args)
+    write_results(VAR / "pages.json", rows, rows)
 
 
 if __name__ == "__main__":
