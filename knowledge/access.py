@@ -10,10 +10,13 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from intranet import access as core_access
+from intranet.actions.accounts import EDITORS_GROUP
 from intranet.models import Membership
 from knowledge.models import Audience, GuideComment, GuidePage, TrainingPathPage
 
 BUYER_ROLES = (Membership.Role.BUYER, Membership.Role.ORG_ADMIN)
+# Wagtail's approvers (the "Moderators approval" workflow) review guides as much as editors do.
+REVIEWER_GROUPS = (EDITORS_GROUP, "Moderators")
 
 
 def audiences_for(user) -> list[str]:
@@ -128,3 +131,16 @@ def access_training_step_for_progress(user, step_id):
     if not can_contribute(user):
         raise PermissionDenied
     return step
+
+
+def can_view_review_report(user) -> bool:
+    """The editors' "Guides to review" report: editors (the role, or Wagtail's Editors or Moderators
+    group) and platform admins."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if core_access.is_editor(user):
+        return True
+    cached = getattr(user, "_is_guide_reviewer", None)
+    if cached is None:
+        cached = user._is_guide_reviewer = user.groups.filter(name__in=REVIEWER_GROUPS).exists()
+    return cached

@@ -1,4 +1,4 @@
-"""Every write of readers on guides: votes, comments, outdated-content reports, course progress.
+"""Every write on guides: readers' votes, comments, outdated-content reports, course progress; review reminders.
 
 Views, tests and management commands call these functions; none of them saves a model itself.
 Permission checks happen before (knowledge.access fetches and checks); these functions validate,
@@ -11,7 +11,8 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,7 @@ from knowledge.models import (
     GuideFeedback,
     GuidePage,
     OutdatedReport,
+    ReviewReminder,
     TrainingProgress,
     TrainingStep,
 )
@@ -34,6 +36,7 @@ from knowledge.models import (
 DUPLICATE_COMMENT_WINDOW = timedelta(seconds=10)
 # Who hears about a guide that has no content owner: Wagtail's moderators (and platform admins).
 MODERATORS_GROUP = "Moderators"
+REVIEW_DUE_VERB = "knowledge.review_due"
 
 
 def check_length(field: str, value: str, limit: int) -> None:
@@ -222,3 +225,25 @@ def do_mark_step_done(user: User, step: TrainingStep) -> TrainingProgress:
 def do_mark_step_not_done(user: User, step: TrainingStep) -> None:
     with transaction.atomic():
         TrainingProgress.objects.filter(step=step, user=user).delete()
+
+
+def do_remind_review_owner(guide: GuidePage) -> bool:
+    """Record the review reminder and notify the guide's owner together; False if another run got there first."""
+    message = _("The guide “%(title)s” is due for review by %(date)s.") % {
+        "title": guide.title,
+        "date": formats.date_format(guide.review_by, "DATE_FORMAT"),
+    }
+    try:
+        with transaction.atomic():
+            # The unique (guide, review_by) row is the claim: a concurrent run fails here and sends nothing.
+            ReviewReminder.objects.create(guide=guide, review_by=guide.review_by)
+            notify(
+                [guide.owner_user],
+                verb=REVIEW_DUE_VERB,
+                message=message,
+                url=reverse("wagtailadmin_pages:edit", args=[guide.pk]),
+                target=guide,
+            )
+    except IntegrityError:
+        return False
+    return True

@@ -15,24 +15,8 @@ from wagtail.admin.ui.tables import Column, NumberColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
 from wagtail.models import Page
 
-from intranet import access as core_access
-from intranet.actions.accounts import EDITORS_GROUP
+from knowledge.access import REVIEWER_GROUPS, can_view_review_report  # noqa: F401 (importable from here too)
 from knowledge.models import GuideFeedback, GuidePage, OutdatedReport
-
-# Wagtail's approvers (the "Moderators approval" workflow) review guides as much as editors do.
-REVIEWER_GROUPS = (EDITORS_GROUP, "Moderators")
-
-
-def can_view_review_report(user) -> bool:
-    """Editors (the role, or Wagtail's Editors or Moderators group) and platform admins."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if core_access.is_editor(user):
-        return True
-    cached = getattr(user, "_is_guide_reviewer", None)
-    if cached is None:
-        cached = user._is_guide_reviewer = user.groups.filter(name__in=REVIEWER_GROUPS).exists()
-    return cached
 
 
 def _count_per_guide(model, **filters):

@@ -17,17 +17,6 @@ def _limit_help(limit: int):
     return _("At most %(limit)s characters.") % {"limit": number_format(limit, force_grouping=True)}
 
 
-class RadioSelect(forms.RadioSelect):
-    """Radio buttons whose field "label id" is the first choice, so that the error summary's link lands
-    on a control (Django's RadioSelect gives none, and the summary would link to "#"). Same class name
-    as Django's so that templates still see the widget type "radioselect"."""
-
-    def id_for_label(self, id_, index=None):
-        if index is None and id_:
-            return f"{id_}_0"
-        return super().id_for_label(id_, index)
-
-
 class _LengthCheckedForm(forms.Form):
     """Checks lengths with the actions' message (Django's own says "Ensure this value has at most...")."""
 
@@ -51,7 +40,7 @@ class FeedbackForm(_LengthCheckedForm):
         label=_("Your answer"),
         choices=[("yes", _("Yes")), ("no", _("No"))],
         coerce=lambda value: value == "yes",
-        widget=RadioSelect,
+        widget=forms.RadioSelect,
         error_messages={
             "required": _("Please answer yes or no."),
             "invalid_choice": _("Please answer yes or no."),

@@ -4,20 +4,17 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
-from django.utils import formats, timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone, translation
 from django_tasks import task
 
 from intranet import scheduler
-from intranet.notifications import notify
+from knowledge import actions
+from knowledge.actions import REVIEW_DUE_VERB  # noqa: F401 (the verb, importable from here too)
 from knowledge.models import GuidePage, ReviewReminder
 
 logger = logging.getLogger(__name__)
 
-REVIEW_DUE_VERB = "knowledge.review_due"
 # Early in the morning, before people read their notifications and the 7 o'clock digest goes out.
 REMINDER_HOUR = 6
 
@@ -38,24 +35,7 @@ def guides_due_for_reminder(today=None):
 
 def remind_owner(guide: GuidePage) -> bool:
     """Record the reminder and notify the owner together; False if another run got there first."""
-    message = _("The guide “%(title)s” is due for review by %(date)s.") % {
-        "title": guide.title,
-        "date": formats.date_format(guide.review_by, "DATE_FORMAT"),
-    }
-    try:
-        with transaction.atomic():
-            # The unique (guide, review_by) row is the claim: a concurrent run fails here and sends nothing.
-            ReviewReminder.objects.create(guide=guide, review_by=guide.review_by)
-            notify(
-                [guide.owner_user],
-                verb=REVIEW_DUE_VERB,
-                message=message,
-                url=reverse("wagtailadmin_pages:edit", args=[guide.pk]),
-                target=guide,
-            )
-    except IntegrityError:
-        return False
-    return True
+    return actions.do_remind_review_owner(guide)
 
 
 @task()

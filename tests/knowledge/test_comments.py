@@ -249,6 +249,38 @@ def test_company_user_cannot_reach_comments_of_a_members_only_guide(
     assert client.post(remove_url(comment)).status_code == 404
 
 
+def test_an_account_with_an_unconfirmed_email_may_not_comment(client, login, make_user, body, public_guide):
+    login(make_user(organization=body, email_confirmed_at=None))
+    assert post_comment(client, public_guide, "Bonjour").status_code == 403
+    assert not GuideComment.objects.exists()
+
+
+def test_an_author_whose_account_may_no_longer_contribute_may_not_edit_nor_remove_their_comment(
+    client, login, colleague, public_guide
+):
+    comment, _created = actions.do_add_comment(colleague, public_guide, source="Le mien")
+    colleague.email_confirmed_at = None
+    colleague.save()
+    login(colleague)
+    assert client.post(edit_url(comment), {"comment-source": "Réécrit"}).status_code == 403
+    assert client.post(remove_url(comment)).status_code == 403
+    comment.refresh_from_db()
+    assert comment.source == "Le mien" and comment.removed_at is None
+
+
+def test_comments_of_an_unpublished_guide_can_no_longer_be_edited_or_removed(
+    client, login, colleague, editor, public_guide
+):
+    comment, _created = actions.do_add_comment(colleague, public_guide, source="Le mien")
+    public_guide.unpublish()
+    for person in (colleague, editor):
+        login(person)
+        assert client.post(edit_url(comment), {"comment-source": "Réécrit"}).status_code == 404
+        assert client.post(remove_url(comment)).status_code == 404
+    comment.refresh_from_db()
+    assert comment.source == "Le mien" and comment.removed_at is None
+
+
 # --- cost -----------------------------------------------------------------------------------
 
 

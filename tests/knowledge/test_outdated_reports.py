@@ -86,3 +86,9 @@ def test_company_user_reporting_a_members_only_guide_gets_404(client, login, com
     assert report(client, members_guide, "Obsolète").status_code == 404
     assert not OutdatedReport.objects.exists()
     assert not Notification.objects.exists()
+
+
+def test_an_account_with_an_unconfirmed_email_may_not_report(client, login, make_user, body, public_guide):
+    login(make_user(organization=body, email_confirmed_at=None))
+    assert report(client, public_guide, "Le seuil a changé").status_code == 403
+    assert not OutdatedReport.objects.exists()

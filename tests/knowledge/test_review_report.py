@@ -186,6 +186,19 @@ def test_people_without_the_editor_role_are_refused(login, buyer, company_admin,
     assert response.status_code == 403
 
 
+def test_the_rule_lives_in_knowledge_access_and_refuses_inactive_accounts(platform_admin, make_user):
+    from knowledge import access, admin_views
+
+    assert admin_views.can_view_review_report is access.can_view_review_report
+    moderator = make_user("moderation@megalis.bzh")
+    moderator.groups.add(Group.objects.get(name="Moderators"))
+    assert access.can_view_review_report(moderator) and access.can_view_review_report(platform_admin)
+    for person in (moderator, platform_admin):
+        person.is_active = False
+        person.save()
+        assert not access.can_view_review_report(person)
+
+
 def test_a_visitor_is_sent_to_the_admin_login(client, guides):
     response = client.get(URL)
     assert response.status_code == 302
