@@ -9,7 +9,8 @@ from intranet.views.admin import PlatformAdminPolicy
 # Superusers only, whatever Django permissions a group might hold. Memberships are never added here
 # (invitations and requests do that); invitations are sent from an organization's page; the audit
 # log is read-only.
-register_permission_policy(Organization, PlatformAdminPolicy(Organization), exact_class=True)
+# No "delete": removing an organization would silently cascade to its memberships and invitations.
+register_permission_policy(Organization, PlatformAdminPolicy(Organization, ("add", "change", "view")), exact_class=True)
 register_permission_policy(Membership, PlatformAdminPolicy(Membership, ("change", "delete")), exact_class=True)
 register_permission_policy(Invitation, PlatformAdminPolicy(Invitation, ("view",)), exact_class=True)
 register_permission_policy(AuditEvent, PlatformAdminPolicy(AuditEvent, ("view",)), exact_class=True)

@@ -70,6 +70,24 @@ def do_create_organization(*, name: str, kind: str, siret: str, actor=None, requ
     return organization
 
 
+ORGANIZATION_FIELDS = ("name", "kind", "siret", "department", "address", "website")
+
+
+def do_update_organization(organization: Organization, *, actor=None, request=None, **fields) -> Organization:
+    """Change an organization's details (platform admins, in the Wagtail admin)."""
+    unknown = set(fields) - set(ORGANIZATION_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown organization fields: {sorted(unknown)}")
+    for field, value in fields.items():
+        setattr(organization, field, value)
+    organization.name = organization.name.strip()
+    organization.siret = normalize_siret(organization.siret)
+    organization.full_clean()
+    with transaction.atomic():
+        organization.save(update_fields=list(fields) or None)
+    return organization
+
+
 # --- company self-registration -------------------------------------------------------------
 
 

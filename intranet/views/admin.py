@@ -19,7 +19,14 @@ from wagtail.log_actions import log
 from wagtail.permission_policies.base import BasePermissionPolicy
 
 from intranet import access
-from intranet.actions.accounts import do_change_role, do_create_organization, do_invite, do_remove_member
+from intranet.actions.accounts import (
+    ORGANIZATION_FIELDS,
+    do_change_role,
+    do_create_organization,
+    do_invite,
+    do_remove_member,
+    do_update_organization,
+)
 from intranet.admin_forms import FirstAdminInvitationForm
 from intranet.models import AuditEvent, Membership, Organization
 
@@ -55,6 +62,19 @@ def _form_error(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+class ActionErrorsMixin:
+    """Wagtail create/edit views whose save_instance calls an action: its ValidationError becomes form errors."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            _form_error(form, error)
+            self.produced_error_code = "validation_error"
+            self.produced_error_message = self.get_error_message()
+            return self.form_invalid(form)
+
+
 # --- organizations ---------------------------------------------------------------------------
 
 
@@ -72,8 +92,23 @@ class OrganizationIndexView(generic.IndexView):
         return buttons
 
 
-class OrganizationEditView(generic.EditView):
+class OrganizationEditView(ActionErrorsMixin, generic.EditView):
+    """Changing an organization goes through do_update_organization."""
+
     invite_url_name = ""
+
+    def save_instance(self):
+        # The bound ModelForm already wrote the new values on self.object: start again from the database.
+        organization = Organization.objects.get(pk=self.object.pk)
+        data = self.form.cleaned_data
+        organization = do_update_organization(
+            organization,
+            **{field: data[field] for field in ORGANIZATION_FIELDS if field in data},
+            actor=self.request.user,
+            request=self.request,
+        )
+        log(instance=organization, action="wagtail.edit", user=self.request.user)
+        return organization
 
     @cached_property
     def header_more_buttons(self):
@@ -88,19 +123,6 @@ class OrganizationEditView(generic.EditView):
                 )
             )
         return buttons
-
-
-class ActionErrorsMixin:
-    """Wagtail create/edit views whose save_instance calls an action: its ValidationError becomes form errors."""
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ValidationError as error:
-            _form_error(form, error)
-            self.produced_error_code = "validation_error"
-            self.produced_error_message = self.get_error_message()
-            return self.form_invalid(form)
 
 
 class OrganizationCreateView(ActionErrorsMixin, generic.CreateView):

@@ -140,6 +140,53 @@ def test_creating_an_organization_with_a_bad_siret_shows_the_error(admin_client)
 
 
 @pytest.mark.django_db
+def test_editing_an_organization_in_admin_goes_through_the_action(admin_client, body, monkeypatch):
+    from intranet.views import admin as admin_views
+
+    calls = []
+    real = admin_views.do_update_organization
+
+    def spy(organization, **kwargs):
+        calls.append(kwargs)
+        return real(organization, **kwargs)
+
+    monkeypatch.setattr(admin_views, "do_update_organization", spy)
+    siret = make_siret()
+    spaced = " ".join([siret[:3], siret[3:6], siret[6:9], siret[9:]])
+    response = admin_client.post(
+        reverse("organizations:edit", args=[body.pk]),
+        {"name": "  Ville de Rennes (mairie) ", "kind": Organization.Kind.COMMUNE, "siret": spaced, "department": "35"},
+    )
+    assert response.status_code == 302
+    assert len(calls) == 1
+    body.refresh_from_db()
+    assert body.name == "Ville de Rennes (mairie)"
+    assert body.siret == siret
+    assert body.department == "35"
+
+
+@pytest.mark.django_db
+def test_editing_an_organization_to_a_taken_siret_shows_the_error(admin_client, body, other_body):
+    response = admin_client.post(
+        reverse("organizations:edit", args=[body.pk]),
+        {"name": body.name, "kind": body.kind, "siret": other_body.siret},
+    )
+    assert response.status_code == 200
+    assert "siret" in response.context["form"].errors
+    body.refresh_from_db()
+    assert body.siret != other_body.siret
+
+
+@pytest.mark.django_db
+def test_organizations_are_not_deleted_in_admin(admin_client, body, buyer):
+    url = reverse("organizations:delete", args=[body.pk])
+    assert admin_client.get(url).status_code in (302, 403)
+    assert admin_client.post(url).status_code in (302, 403)
+    assert Organization.objects.filter(pk=body.pk).exists()
+    assert buyer.memberships.filter(organization=body).exists()
+
+
+@pytest.mark.django_db
 def test_platform_admin_invites_the_first_administrator(
     admin_client, platform_admin, body, django_capture_on_commit_callbacks
 ):
@@ -297,6 +344,17 @@ def test_staff_editor_cannot_read_an_audit_event(login, staff_editor):
     event = AuditEvent.objects.create(action=Action.LOGIN, actor=staff_editor, actor_label=staff_editor.email)
     response = login(staff_editor).get(reverse("audit_log:inspect", args=[event.pk]))
     assert response.status_code in (302, 403)
+
+
+@pytest.mark.django_db
+def test_staff_editor_cannot_edit_an_organization(login, staff_editor, body):
+    response = login(staff_editor).post(
+        reverse("organizations:edit", args=[body.pk]),
+        {"name": "Renamed", "kind": body.kind, "siret": body.siret},
+    )
+    assert response.status_code in (302, 403)
+    body.refresh_from_db()
+    assert body.name == "Ville de Rennes"
 
 
 @pytest.mark.django_db
