@@ -259,7 +259,7 @@ def access_category_for_moderation(user, category_id) -> Category:
 def access_post_for_report(user, post_id) -> Post:
     """A post `user` may report: they read it, may write, and it is visible and not their own."""
     post = access_post(user, post_id)
-    if not core_access.can_act(user) or not post.is_visible:
+    if not core_access.can_act(user) or not post.is_visible or post.author_id == getattr(user, "pk", None):
         raise PermissionDenied
     return post
 

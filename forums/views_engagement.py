@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import View
 
 from forums import access
@@ -75,10 +76,11 @@ class SolutionUnmarkView(LoginRequiredMixin, View):
         return HttpResponseRedirect(previous.get_absolute_url() if previous else topic.get_absolute_url())
 
 
+# Lazy: this dict is built at import time, the message must be translated in the request's language.
 _CONFIRMATIONS = {
-    Level.WATCHING: _("You are now watching it."),
-    Level.TRACKING: _("You are now tracking it."),
-    Level.MUTED: _("It is now muted."),
+    Level.WATCHING: gettext_lazy("You are now watching it."),
+    Level.TRACKING: gettext_lazy("You are now tracking it."),
+    Level.MUTED: gettext_lazy("It is now muted."),
 }
 
 

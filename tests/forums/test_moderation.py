@@ -405,6 +405,26 @@ def test_hidden_post_is_a_404_for_readers_and_kept_for_moderators(moderator, top
     assert access_post(moderator, post.pk) == post
 
 
+def test_posts_of_unreadable_or_hidden_topics_are_a_404(
+    moderator, make_category, make_topic, reply, buyer, other_buyer, company_member
+):
+    from django.http import Http404
+
+    from forums.access import access_post, forget
+
+    buyers_only = make_category("Entre acheteurs", Category.Visibility.BUYERS, moderators=[moderator])
+    topic = make_topic(buyers_only, buyer, title="Seuils")
+    post = reply(topic, other_buyer, "Une réponse visible")
+    with pytest.raises(Http404):
+        access_post(company_member, post.pk)  # cannot read the category
+    assert access_post(buyer, post.pk) == post
+    hide.do_hide_topic(moderator, topic)
+    forget(buyer)
+    with pytest.raises(Http404):
+        access_post(buyer, post.pk)  # the post itself is visible, its topic is hidden
+    assert access_post(moderator, post.pk) == post
+
+
 def test_hide_post_page_refuses_non_moderators(login, topic, other_buyer):
     post = Post.objects.get(topic=topic, number=2)
     assert login(other_buyer).post(reverse("forums:post_hide", args=[post.pk])).status_code == 403

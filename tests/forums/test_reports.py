@@ -89,6 +89,24 @@ def test_people_who_cannot_read_the_post_get_a_404(login, post, company_member):
     assert not PostReport.objects.exists()
 
 
+def test_authors_cannot_report_their_own_post(login, post, buyer):
+    url = reverse("forums:report_post", args=[post.pk])
+    assert login(buyer).get(url).status_code == 403
+    assert login(buyer).post(url, {"reason": "Auto-signalement"}).status_code == 403
+    assert not PostReport.objects.exists()
+
+
+def test_deleted_posts_cannot_be_reported(login, post, other_buyer):
+    from django.utils import timezone
+
+    from forums.models import Post
+
+    Post.objects.filter(pk=post.pk).update(deleted_at=timezone.now())
+    response = login(other_buyer).post(reverse("forums:report_post", args=[post.pk]), {"reason": "Hors sujet"})
+    assert response.status_code == 403
+    assert not PostReport.objects.exists()
+
+
 def test_visitors_are_sent_to_the_login_page(client, post):
     response = client.post(reverse("forums:report_post", args=[post.pk]), {"reason": "x"})
     assert response.status_code == 302 and response.url.startswith(reverse("login"))

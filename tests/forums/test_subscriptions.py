@@ -247,6 +247,22 @@ def test_the_subscription_form_sets_the_level(login, public_category, make_topic
     assert Subscription.objects.get(user=other_buyer, category=public_category).level == Level.MUTED
 
 
+@pytest.mark.parametrize(
+    "language,expected",
+    [("en", "You are now watching it."), ("fr", "Vous suivez désormais tout.")],
+)
+def test_the_subscription_confirmation_is_in_the_reader_s_language(
+    client, public_category, make_topic, buyer, other_buyer, settings, language, expected
+):
+    from django.contrib.messages import get_messages
+
+    topic = make_topic(public_category, buyer)
+    client.force_login(other_buyer, backend="django.contrib.auth.backends.ModelBackend")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.post(reverse("forums:topic_subscription", args=[topic.pk]), {"level": "watching"})
+    assert [str(message) for message in get_messages(response.wsgi_request)] == [expected]
+
+
 def test_the_subscription_form_refuses_unknown_levels(login, public_category, make_topic, buyer, other_buyer):
     topic = make_topic(public_category, buyer)
     response = login(other_buyer).post(
