@@ -23,7 +23,7 @@ from intranet.models import ScheduledRun
 
 logger = logging.getLogger(__name__)
 
-PERIODS = ("daily", "hourly")
+PERIODS = ("daily", "hourly", "minutely")
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,8 @@ class PeriodicJob:
     def period_key(self, now: datetime) -> str | None:
         """The period `now` falls in, or None if the job is not due yet today. Keys sort like time."""
         local = timezone.localtime(now)
+        if self.period == "minutely":
+            return local.strftime("%Y-%m-%dT%H:%M")
         if self.period == "hourly":
             return local.strftime("%Y-%m-%dT%H")
         hour = self.hour() if callable(self.hour) else self.hour

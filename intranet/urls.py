@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("intranet.urls_core")),
     path("savoir/", include("knowledge.urls")),
     path("forums/", include("forums.urls")),
+    path("avis/", include("procurement.urls")),
+    path("donnees/", include("procurement.urls_opendata")),
 ]
 
 if settings.DEBUG:

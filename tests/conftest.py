@@ -4,8 +4,9 @@ import itertools
 
 import pytest
 from django.utils import timezone
+from wagtail.models import Page, Site
 
-from intranet.models import Membership, Organization, User
+from intranet.models import HomePage, Membership, Organization, User
 
 Role = Membership.Role
 PASSWORD = "Motdepasse-solide-2026"
@@ -116,3 +117,17 @@ def login(client):
         return client
 
     return do
+
+
+@pytest.fixture
+def home_page(db):
+    """The site's HomePage (migration intranet 0003 makes it the default site's root)."""
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    root = site.root_page.specific if site else None
+    if isinstance(root, HomePage):
+        return root
+    home = Page.get_first_root_node().add_child(instance=HomePage(title="Accueil", slug="accueil-test"))
+    Site.objects.update_or_create(
+        is_default_site=True, defaults={"hostname": "localhost", "port": 80, "root_page": home}
+    )
+    return home

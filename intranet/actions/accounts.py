@@ -27,6 +27,9 @@ EMAIL_CONFIRMATION_SALT = "intranet.confirm-email"
 EMAIL_CONFIRMATION_MAX_AGE = 60 * 60 * 24 * 3  # three days
 # Wagtail's own "Editors" group (created by its migrations) gives admin access and page editing.
 EDITORS_GROUP = "Editors"
+# Buyers and organization admins of member bodies: admin access to publish their body's notices
+# (the group's page permissions are granted by the procurement app's migration).
+BUYERS_GROUP = "Buyers"
 
 
 def _absolute(path: str) -> str:
@@ -47,15 +50,21 @@ def _check_role_fits(organization: Organization, role: str) -> None:
 
 
 def sync_editor_group(user: User) -> None:
-    """Editors get Wagtail's Editors group (admin access, page editing); others lose it."""
-    group = Group.objects.filter(name=EDITORS_GROUP).first()
-    if group is None:
-        return
-    is_editor = Membership.objects.filter(user=user, role=Role.EDITOR, status=Status.ACTIVE).exists()
-    if is_editor:
-        user.groups.add(group)
-    else:
-        user.groups.remove(group)
+    """Editors get Wagtail's Editors group (admin access, page editing), buyers of member bodies the
+    Buyers group (admin access for their notices); others lose them."""
+    roles = {
+        role
+        for role, kind in Membership.objects.filter(user=user, status=Status.ACTIVE).values_list(
+            "role", "organization__kind"
+        )
+        if kind != Organization.Kind.COMPANY
+    }
+    wanted = {EDITORS_GROUP: Role.EDITOR in roles, BUYERS_GROUP: bool(roles & {Role.BUYER, Role.ORG_ADMIN})}
+    for group in Group.objects.filter(name__in=wanted):
+        if wanted[group.name]:
+            user.groups.add(group)
+        else:
+            user.groups.remove(group)
 
 
 # --- organizations -------------------------------------------------------------------------

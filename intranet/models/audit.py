@@ -32,6 +32,8 @@ class AuditEvent(models.Model):
         PAGE_UNPUBLISHED = "page_unpublished", _("Page unpublished")
         COMMENT_REMOVED = "comment_removed", _("Comment removed")
         FORUM_MODERATION = "forum_moderation", _("Forum moderation")
+        # A call for tender's legal events (published, amended, cancelled, opened, awarded...), verb in details.
+        NOTICE_EVENT = "notice_event", _("Call for tender")
 
     created_at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
     action = models.CharField(_("action"), max_length=32, choices=Action.choices, db_index=True)

@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "intranet",
     "knowledge",
     "forums",
+    "procurement",
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.table_block",
@@ -253,6 +254,19 @@ NOTIFICATION_DIGEST_HOUR = 7
 
 # Knowledge base: guide owners are reminded this many days before a guide's review date.
 KNOWLEDGE_REVIEW_REMINDER_DAYS = 14
+
+# Procurement.
+# Public reference data (CPV codes...), read by `manage.py load_reference_data`; never copied in the repository.
+REFERENCE_DATA_DIR = Path(os.environ.get("REFERENCE_DATA_DIR", BASE_DIR.parent / "shared" / "data"))
+# Minimum days between publication and the deadline for bids, per procedure; under it the form refuses.
+PROCUREMENT_MINIMUM_PERIOD_DAYS = {"open": 15, "restricted": 15, "negotiated": 15, "dialogue": 15, "adapted": 0}
+# Adapted procedures (MAPA) have no legal minimum, but a period under this many days gets a warning.
+PROCUREMENT_ADVISED_MAPA_PERIOD_DAYS = 10
+# Largest consultation document accepted (bytes); uploads stream to disk, over this they are refused.
+PROCUREMENT_DCE_MAX_FILE_SIZE = int(os.environ.get("PROCUREMENT_DCE_MAX_FILE_SIZE", 200 * 1024 * 1024))
+# Open Contracting ocid prefix (registered with the Open Contracting Partnership).
+OCDS_OCID_PREFIX = os.environ.get("OCDS_OCID_PREFIX", "ocds-mp35bz")
+OCDS_PUBLISHER_NAME = os.environ.get("OCDS_PUBLISHER_NAME", SITE_NAME)
 
 LOGGING = {
     "version": 1,

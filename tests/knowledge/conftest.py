@@ -8,9 +8,7 @@ import itertools
 
 import pytest
 from django.utils.text import slugify
-from wagtail.models import Page, Site
 
-from intranet.models import HomePage
 from knowledge.models import Audience, GuidePage, KnowledgeIndexPage, TopicPage
 
 _slug_counter = itertools.count(1)
@@ -23,20 +21,6 @@ def small_body(title: str) -> list[tuple[str, object]]:
         ("text", f"<p>Ce que vous devez savoir sur « {title} ».</p>"),
         ("heading", {"text": "Les étapes", "level": "h3"}),
     ]
-
-
-@pytest.fixture
-def home_page(db):
-    """The site's HomePage (migration intranet 0003 makes it the default site's root)."""
-    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
-    root = site.root_page.specific if site else None
-    if isinstance(root, HomePage):
-        return root
-    home = Page.get_first_root_node().add_child(instance=HomePage(title="Accueil", slug="accueil-test"))
-    Site.objects.update_or_create(
-        is_default_site=True, defaults={"hostname": "localhost", "port": 80, "root_page": home}
-    )
-    return home
 
 
 @pytest.fixture

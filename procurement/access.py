@@ -1,0 +1,132 @@
+"""Who may see or do what with notices. Every view, feed, export and admin screen asks here.
+
+- Published notices (and their answered questions, amendments, DCE) are public.
+- A notice's buyers are the buyers and organization admins of its buyer organization: they edit it
+  (Wagtail admin), see its drafts, answer questions, manage its DCE, see the download log, open,
+  award and cancel. Platform editors (editor role) and platform admins may help edit in the admin;
+  the download log and the questions' askers stay with the notice's buyers.
+- Company users (confirmed, active) ask questions; any confirmed account may follow a notice and
+  download identified; anyone downloads anonymously.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from wagtail.models import PagePermissionTester
+
+from intranet import access as core_access
+from procurement.models import NoticePage, Status
+
+
+def is_notice_buyer(user, notice: NoticePage) -> bool:
+    """A buyer or organization admin of the notice's buyer organization."""
+    return bool(user.is_authenticated) and core_access.can_publish_for(user, notice.buyer_id)
+
+
+def can_edit_notice(user, notice: NoticePage) -> bool:
+    """Edit in the Wagtail admin: the notice's buyers, platform editors helping, platform admins."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return is_notice_buyer(user, notice) or core_access.is_editor(user) or core_access.is_platform_admin(user)
+
+
+def publishing_organization_ids(user) -> list[int]:
+    """The organizations `user` may create notices for (buyer or org admin of a member body)."""
+    if not user.is_authenticated:
+        return []
+    return [org_id for org_id in core_access.organization_ids_of(user) if core_access.can_publish_for(user, org_id)]
+
+
+def editable_notices(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Notices (drafts included) `user` may edit: for admin listings and "my notices"."""
+    queryset = NoticePage.objects.all() if queryset is None else queryset
+    if core_access.is_platform_admin(user) or core_access.is_editor(user):
+        return queryset
+    return queryset.filter(buyer_id__in=publishing_organization_ids(user))
+
+
+def is_public(notice: NoticePage) -> bool:
+    """Live notices are public; so are notices once published then withdrawn by cancellation."""
+    return notice.live
+
+
+def visible_notices(user=None) -> QuerySet:
+    """Notices anyone may read: live ones. Use it for every list, feed, search and export."""
+    return NoticePage.objects.live()
+
+
+def can_read_notice(user, notice: NoticePage) -> bool:
+    return is_public(notice) or can_edit_notice(user, notice)
+
+
+def access_notice(user, notice_id) -> NoticePage:
+    """A notice `user` may read, or 404 (drafts of other organizations do not exist for them)."""
+    try:
+        notice = NoticePage.objects.select_related("buyer").get(pk=notice_id)
+    except (NoticePage.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not can_read_notice(user, notice):
+        raise Http404
+    return notice
+
+
+def access_notice_for_buyer(user, notice_id) -> NoticePage:
+    """A notice whose buyer `user` is (answer questions, manage the DCE, see the download log,
+    open, award, cancel). Others who may read it get 403; others get 404."""
+    notice = access_notice(user, notice_id)
+    if not is_notice_buyer(user, notice) or not core_access.can_act(user):
+        raise PermissionDenied
+    return notice
+
+
+def can_see_download_log(user, notice: NoticePage) -> bool:
+    return is_notice_buyer(user, notice)
+
+
+def can_ask_question(user, notice: NoticePage) -> bool:
+    """Company users, on a notice accepting questions. The deadline is checked by the action too."""
+    return (
+        core_access.is_company_user(user)
+        and core_access.can_act(user)
+        and notice.live
+        and notice.status == Status.PUBLISHED
+    )
+
+
+def can_follow(user) -> bool:
+    return core_access.can_act(user)
+
+
+def can_download_identified(user) -> bool:
+    return core_access.can_act(user)
+
+
+def draft_filter(user) -> Q:
+    """For admin listings: notices `user` may see there (others' drafts included only for helpers)."""
+    if core_access.is_platform_admin(user) or core_access.is_editor(user):
+        return Q()
+    return Q(buyer_id__in=publishing_organization_ids(user))
+
+
+class NoticePermissionTester(PagePermissionTester):
+    """Wagtail's page permissions, narrowed to the notice's organization: a buyer of another body
+    has no permission at all on the notice (no edit, no preview of drafts, no history).
+
+    Published notices are never deleted nor unpublished (they are part of the legal record):
+    they are cancelled, through `procurement.actions`."""
+
+    def __init__(self, user, page):
+        super().__init__(user, page)
+        if not self.user.is_superuser and not can_edit_notice(user, page):
+            self.permissions = set()
+
+    def can_delete(self, ignore_bulk=False):
+        if self.page.first_published_at is not None:
+            return False
+        return super().can_delete(ignore_bulk)
+
+    def can_unpublish(self):
+        return False
+
+    def can_move(self):
+        return False

@@ -1,0 +1,1 @@
+"""Every write of the procurement app, one module per feature."""

@@ -1,0 +1,5 @@
+"""Notice page context for this feature."""
+
+
+def page_context(request, notice) -> dict:
+    return {}

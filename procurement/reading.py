@@ -1,0 +1,27 @@
+"""What the notice page shows; each feature adds its part (`dce`, `qa`, `amendments`...)."""
+
+from procurement import access
+from procurement.models import CPVCode
+
+
+def notice_page_context(request, notice) -> dict:
+    from procurement import amendments_display, dce, qa
+
+    user = request.user
+    codes = notice.cpv_codes()
+    lots = list(notice.lots.all())
+    labels = dict(
+        CPVCode.objects.filter(code__in=codes + [lot.cpv for lot in lots if lot.cpv]).values_list("code", "label")
+    )
+    context = {
+        "notice": notice,
+        "lots": lots,
+        "cpv_labels": labels,
+        "main_cpv_label": labels.get(notice.main_cpv, ""),
+        "additional_cpv": [(code, labels.get(code, "")) for code in codes[1:]],
+        "is_notice_buyer": access.is_notice_buyer(user, notice),
+    }
+    context.update(dce.page_context(request, notice))
+    context.update(qa.page_context(request, notice))
+    context.update(amendments_display.page_context(request, notice))
+    return context

@@ -1,0 +1,38 @@
+"""The notice list page and the Buyers group's permissions on it."""
+
+from django.contrib.auth.models import Group, Permission
+from django.utils.translation import gettext as _
+from wagtail.models import GroupPagePermission
+
+from intranet.actions.accounts import BUYERS_GROUP
+from procurement.models import NoticeIndexPage
+
+INDEX_SLUG = "marches"
+BUYER_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page")
+
+
+def grant_buyer_permissions(index: NoticeIndexPage) -> None:
+    """Buyers may add, edit and publish notices under the list page; `NoticePermissionTester`
+    then narrows each notice to its own organization."""
+    group = Group.objects.filter(name=BUYERS_GROUP).first()
+    if group is None:
+        return
+    for codename in BUYER_PAGE_PERMISSIONS:
+        permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+        GroupPagePermission.objects.get_or_create(group=group, page=index, permission=permission)
+
+
+def ensure_notice_index(home) -> NoticeIndexPage:
+    """The site's notice list (/marches/), created and published under `home` if missing."""
+    index = NoticeIndexPage.objects.first()
+    if index is None:
+        index = NoticeIndexPage(
+            title=_("Calls for tender"),
+            slug=INDEX_SLUG,
+            intro="<p>"
+            + _("The calls for tender of the member bodies: search, follow, download the documents, ask questions.")
+            + "</p>",
+        )
+        home.add_child(instance=index)
+        index.save_revision().publish()
+    return index

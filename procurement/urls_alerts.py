@@ -1,0 +1,3 @@
+"""URLs: urls_alerts (filled by its feature)."""
+
+urlpatterns = []

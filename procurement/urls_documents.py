@@ -1,0 +1,3 @@
+"""URLs: urls_documents (filled by its feature)."""
+
+urlpatterns = []

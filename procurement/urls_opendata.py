@@ -1,0 +1,5 @@
+"""Open data (/donnees/...): OCDS release packages."""
+
+app_name = "opendata"
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""URLs: urls_questions (filled by its feature)."""
+
+urlpatterns = []

@@ -1,0 +1,97 @@
+"""Procurement fixtures: CPV codes, the notice list page, notices in every state.
+
+Other procurement tests reuse these: keep their names and signatures stable."""
+
+import datetime
+import itertools
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from procurement.models import CPVCode, Lot, NoticePage
+from procurement.reference_data import cpv_path, load_cpv
+from procurement.setup import ensure_notice_index
+
+_counter = itertools.count(1)
+
+# Used when ../shared/data is absent: enough codes for the tests (labels from the EU CPV).
+SAMPLE_CPV = {
+    "03000000-1": "Agricultural, farming, fishing, forestry and related products",
+    "09310000-5": "Electricity",
+    "15000000-8": "Food, beverages, tobacco and related products",
+    "30200000-1": "Computer equipment and supplies",
+    "30213100-6": "Portable computers",
+    "45000000-7": "Construction work",
+    "45233140-2": "Roadworks",
+    "45233141-9": "Road-maintenance works",
+    "55523100-3": "School-meal services",
+    "90910000-9": "Cleaning services",
+    "90911200-8": "Building-cleaning services",
+}
+
+
+@pytest.fixture
+def cpv_codes(db):
+    """The CPV table, loaded once per database (re-loaded after a transactional test flushed it)."""
+    if not CPVCode.objects.exists():
+        path = cpv_path(settings.REFERENCE_DATA_DIR)
+        if path.exists():
+            load_cpv(path)
+        else:
+            CPVCode.objects.bulk_create(
+                CPVCode(code=code, digits=code.split("-")[0], label=label) for code, label in SAMPLE_CPV.items()
+            )
+    return CPVCode.objects
+
+
+@pytest.fixture
+def notice_index(home_page):
+    return ensure_notice_index(home_page)
+
+
+def paris(year, month, day, hour=12, minute=0, second=0) -> datetime.datetime:
+    """An aware datetime in Paris time (what buyers type in the admin)."""
+    return timezone.make_aware(datetime.datetime(year, month, day, hour, minute, second))
+
+
+@pytest.fixture
+def make_notice(notice_index, body, cpv_codes):
+    """make_notice(title=..., buyer=body, live=True, lots=[(number, title, cpv, value)], **fields) -> NoticePage.
+
+    Defaults: an open procedure for services published now, questions in 20 days, bids in 30 days."""
+
+    def make(title="Nettoyage des bâtiments communaux", buyer=None, live=True, lots=(), publish_at=None, **fields):
+        now = timezone.now()
+        n = next(_counter)
+        values = {
+            "reference": f"2027-T{n:04d}",
+            "description": "<p>Prestations de nettoyage des locaux.</p>",
+            "nature": "services",
+            "procedure": "open",
+            "main_cpv": "90910000-9",
+            "department": "35",
+            "estimated_value": Decimal("120000"),
+            "questions_deadline": now + datetime.timedelta(days=20),
+            "bids_deadline": now + datetime.timedelta(days=30),
+            "contact_name": "Service de la commande publique",
+            "contact_email": "marches@example.fr",
+        }
+        values.update(fields)
+        notice = NoticePage(title=title, slug=f"avis-{n}", buyer=buyer or body, live=False, **values)
+        for number, lot_title, cpv, value in lots:
+            notice.lots.add(Lot(number=number, title=lot_title, cpv=cpv, estimated_value=value))
+        notice_index.add_child(instance=notice)
+        revision = notice.save_revision()
+        if live:
+            revision.publish()
+            notice.refresh_from_db()
+        return notice
+
+    return make
+
+
+@pytest.fixture
+def notice(make_notice):
+    return make_notice()
