@@ -1,0 +1,104 @@
+"""The open data endpoints (/donnees/ocds/...): per-notice and paginated OCDS release packages."""
+
+import datetime
+import json
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from procurement import ocds, views_opendata
+from procurement.models import NoticePage
+from tests.procurement.ocds_validation import validate
+
+
+def get_json(client, url, **params):
+    response = client.get(url, params)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response["Access-Control-Allow-Origin"] == "*"
+    return response, json.loads(response.content)
+
+
+def notice_url(notice):
+    return reverse("opendata:notice_releases", args=[notice.pk])
+
+
+def test_notice_package_holds_its_releases_and_is_valid(client, make_notice):
+    notice = make_notice(lots=[(1, "Lot unique", "90911200-8", None)])
+    NoticePage.objects.filter(pk=notice.pk).update(
+        cancelled_at=timezone.now() + datetime.timedelta(hours=1), cancellation_reason="Besoin abandonné."
+    )
+
+    _, package = get_json(client, notice_url(notice))
+
+    assert package["uri"] == f"http://testserver/donnees/ocds/avis/{notice.pk}.json"
+    assert package["extensions"] == [ocds.LOTS_EXTENSION]
+    assert [r["tag"] for r in package["releases"]] == [["tender"], ["tenderCancellation"]]
+    assert package["releases"][0]["tender"]["documents"][0]["url"] == f"http://testserver{notice.url}"
+    result = validate(package)
+    assert result["validation_errors"] == []
+    assert not result.get("additional_closed_codelist_values")
+
+
+def test_drafts_and_unknown_notices_are_not_found(client, make_notice, login, buyer):
+    draft = make_notice(live=False)
+
+    assert client.get(notice_url(draft)).status_code == 404
+    # Not even for the notice's own buyer: open data is what the public sees.
+    assert login(buyer).get(notice_url(draft)).status_code == 404
+    assert client.get(reverse("opendata:notice_releases", args=[draft.pk + 1000])).status_code == 404
+
+
+@pytest.fixture
+def three_notices(make_notice):
+    """Three published notices, published in the opposite order of their creation, and a draft."""
+    notices = [make_notice(f"Avis {n}") for n in range(3)]
+    now = timezone.now()
+    for age, notice in enumerate(notices):
+        NoticePage.objects.filter(pk=notice.pk).update(first_published_at=now - datetime.timedelta(days=age))
+    make_notice("Brouillon", live=False)
+    return list(reversed(notices))  # by first publication
+
+
+def test_release_pages_follow_first_publication_with_link_headers(client, three_notices, monkeypatch):
+    monkeypatch.setattr(views_opendata, "NOTICES_PER_PAGE", 2)
+    url = reverse("opendata:releases")
+
+    first, page1 = get_json(client, url)
+    second, page2 = get_json(client, url, page=2)
+
+    assert [r["ocid"] for r in page1["releases"]] == [ocds.ocid_for(n) for n in three_notices[:2]]
+    assert [r["ocid"] for r in page2["releases"]] == [ocds.ocid_for(three_notices[2])]
+    assert first["Link"] == '<http://testserver/donnees/ocds/releases.json?page=2>; rel="next"'
+    assert second["Link"] == '<http://testserver/donnees/ocds/releases.json?page=1>; rel="prev"'
+    assert page2["uri"] == "http://testserver/donnees/ocds/releases.json?page=2"
+    assert "links" not in page1  # not in OCDS 1.1's package schema: the Link header carries them
+    assert "Brouillon" not in json.dumps(page1 | page2, ensure_ascii=False)
+    assert client.get(url, {"page": 3}).status_code == 404
+    assert client.get(url, {"page": "x"}).status_code == 404
+
+    result = validate(page1)
+    assert result["validation_errors"] == []
+    assert not result.get("additional_closed_codelist_values")
+
+
+def test_before_any_publication_the_first_page_is_an_empty_package(client, db):
+    response, package = get_json(client, reverse("opendata:releases"))
+
+    assert package["releases"] == []
+    assert "Link" not in response
+    # OCDS wants at least one release in a package: an empty site is the one exception, kept so
+    # that harvesters get an answer rather than a 404 on the entry point.
+    assert [error["type"] for error in validate(package)["validation_errors"]] == ["minItems"]
+
+
+def test_release_page_query_count_is_fixed(client, make_notice, django_assert_num_queries):
+    for n in range(4):
+        make_notice(f"Avis {n}", lots=[(1, "Lot", "", None)])
+    client.get(reverse("opendata:releases"))  # warms the site root paths' cache
+
+    # Notices (one more than a page), lots, documents, amendments, CPV labels.
+    with django_assert_num_queries(5):
+        response = client.get(reverse("opendata:releases"))
+    assert len(json.loads(response.content)["releases"]) == 4
