@@ -1,5 +1,54 @@
-"""The notice list page (salle des marchés): filters, sort, pagination."""
+"""The notice list page (salle des marchés): filters, sort, pagination, in a fixed number of queries."""
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.utils import formats, timezone
+
+from intranet import access as core_access
+from intranet.models import Organization
+from procurement import access
+from procurement.filters import NoticeFilterForm
+from procurement.models import CPVCode
+
+PER_PAGE = 20
+
+
+def buyer_choices() -> list[tuple[int, str]]:
+    """Organizations with at least one live notice, by name (one query)."""
+    live_buyers = access.visible_notices().values("buyer_id")
+    return list(Organization.objects.filter(pk__in=live_buyers).order_by("name").values_list("pk", "name"))
+
+
+def with_cpv_labels(notices: list) -> list:
+    """Set `main_cpv_label` on each notice, with one query for the page."""
+    labels = dict(CPVCode.objects.filter(code__in={n.main_cpv for n in notices}).values_list("code", "label"))
+    for notice in notices:
+        notice.main_cpv_label = labels.get(notice.main_cpv, "")
+    return notices
+
+
+def list_queryset(user=None) -> QuerySet:
+    return access.visible_notices(user).select_related("buyer")
 
 
 def notice_list_context(request, index_page) -> dict:
-    return {}
+    form = NoticeFilterForm(request.GET, buyer_choices=buyer_choices())
+    form.is_valid()  # invalid fields are reported beside them and left out; the others apply
+    criteria = form.criteria()
+    now = timezone.now()
+    queryset = criteria.apply(list_queryset(request.user), now)
+    page_obj = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    notices = with_cpv_labels(list(page_obj.object_list))
+    querystring = criteria.querystring()
+    return {
+        "filter_form": form,
+        "criteria": criteria,
+        "page_obj": page_obj,
+        "notices": notices,
+        "now": now,
+        "result_count": page_obj.paginator.count,
+        "result_count_display": formats.number_format(page_obj.paginator.count, 0, force_grouping=True),
+        "query_prefix": f"{querystring}&" if querystring else "",
+        "search_query": querystring,
+        "can_save_search": core_access.can_act(request.user),
+    }

@@ -1,0 +1,29 @@
+"""Notices in the site search: a hit is kept only if the notice is live now (the index may lag behind)."""
+
+from django.db import transaction
+from django.dispatch import receiver
+from wagtail import hooks
+from wagtail.signals import page_unpublished
+
+from intranet.search import update_search_index
+from procurement.models import NoticePage
+
+
+@hooks.register("filter_search_results")
+def drop_unpublished_notices(request, results):
+    """Keep other apps' hits as they are; keep a notice only if it is live (loaded from the database now)."""
+    for result in results:
+        notice = result.object
+        if not isinstance(notice, NoticePage):
+            yield result
+        elif notice.live:
+            yield result
+
+
+@receiver(page_unpublished, dispatch_uid="procurement.search_hooks.unpublished")
+def reindex_unpublished_notice(sender, instance, **kwargs):
+    """Unpublishing may save a plain Page (no NoticePage post_save): ask the worker to drop the notice anyway."""
+    if not issubclass(sender, NoticePage):
+        return
+    label, pk = NoticePage._meta.label, str(instance.pk)
+    transaction.on_commit(lambda: update_search_index.enqueue(label, pk))

@@ -1,0 +1,52 @@
+"""The site search's index of notices: live notices only; hits are re-checked at query time (search_hooks)."""
+
+from django.utils.html import strip_tags
+from haystack import indexes
+
+from procurement import access
+from procurement.models import NoticePage
+
+
+def notice_text(notice: NoticePage) -> str:
+    """The words a notice is found by: title, reference, buyer, description, CPV codes and lots."""
+    lots = list(notice.lots.all())
+    parts = [
+        notice.title,
+        notice.reference,
+        notice.buyer.name,
+        strip_tags(notice.description or ""),
+        " ".join(notice.cpv_codes()),
+        *(f"{lot.title} {lot.cpv}" for lot in lots),
+    ]
+    return "\n".join(part for part in parts if part)
+
+
+class NoticePageIndex(indexes.SearchIndex, indexes.Indexable):
+    text = indexes.CharField(document=True)
+    title = indexes.CharField(model_attr="title")
+    reference = indexes.CharField(model_attr="reference")
+    # Ids and codes as keyword lists / integers: Whoosh's analyzer would mangle them in a CharField.
+    buyer_id = indexes.IntegerField(model_attr="buyer_id")
+    cpv = indexes.MultiValueField()
+    department = indexes.MultiValueField()
+    bids_deadline = indexes.DateTimeField(model_attr="bids_deadline")
+    first_published_at = indexes.DateTimeField(model_attr="first_published_at", null=True)
+
+    def get_model(self):
+        return NoticePage
+
+    def index_queryset(self, using=None):
+        # A notice saved out of this queryset (a draft) is removed by intranet.search.update_search_index.
+        return access.visible_notices().select_related("buyer").prefetch_related("lots")
+
+    def read_queryset(self, using=None):
+        return access.visible_notices().select_related("buyer")
+
+    def prepare_text(self, notice: NoticePage) -> str:
+        return notice_text(notice)
+
+    def prepare_cpv(self, notice: NoticePage) -> list[str]:
+        return [*notice.cpv_codes(), *(lot.cpv for lot in notice.lots.all() if lot.cpv)]
+
+    def prepare_department(self, notice: NoticePage) -> list[str]:
+        return [notice.department]
