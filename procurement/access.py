@@ -15,12 +15,14 @@ from django.http import Http404
 from wagtail.models import PagePermissionTester
 
 from intranet import access as core_access
-from procurement.models import NoticePage, Status
+from procurement.models import NoticePage, SavedSearch, Status
 
 
 def is_notice_buyer(user, notice: NoticePage) -> bool:
     """A buyer or organization admin of the notice's buyer organization."""
-    return bool(user.is_authenticated) and core_access.can_publish_for(user, notice.buyer_id)
+    if not user.is_authenticated or notice.buyer_id is None:  # a notice being created has no buyer yet
+        return False
+    return core_access.can_publish_for(user, notice.buyer_id)
 
 
 def can_edit_notice(user, notice: NoticePage) -> bool:
@@ -99,6 +101,14 @@ def can_follow(user) -> bool:
 
 def can_download_identified(user) -> bool:
     return core_access.can_act(user)
+
+
+def access_saved_search(user, alert_id) -> SavedSearch:
+    """`user`'s own alert, or 404 (other people's alerts do not exist for them)."""
+    search = SavedSearch.objects.filter(pk=alert_id, user_id=user.pk).first() if user.is_authenticated else None
+    if search is None:
+        raise Http404
+    return search
 
 
 def draft_filter(user) -> Q:

@@ -16,6 +16,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
@@ -243,6 +244,14 @@ class NoticePage(Page):
     ]
     parent_page_types = ["procurement.NoticeIndexPage"]
     subpage_types = []
+
+    @classproperty
+    def base_form_class(cls):
+        # Imported when Wagtail builds the admin form: procurement.forms imports this module.
+        from procurement.forms import NoticePageForm
+
+        return NoticePageForm
+
     search_fields = [
         *Page.search_fields,
         index.SearchField("reference"),

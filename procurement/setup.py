@@ -4,22 +4,23 @@ from django.contrib.auth.models import Group, Permission
 from django.utils.translation import gettext as _
 from wagtail.models import GroupPagePermission
 
-from intranet.actions.accounts import BUYERS_GROUP
+from intranet.actions.accounts import BUYERS_GROUP, EDITORS_GROUP
 from procurement.models import NoticeIndexPage
 
 INDEX_SLUG = "marches"
 BUYER_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page")
+# Platform editors help buyers fix a notice; publishing stays with the buyers.
+EDITOR_PAGE_PERMISSIONS = ("change_page",)
 
 
 def grant_buyer_permissions(index: NoticeIndexPage) -> None:
     """Buyers may add, edit and publish notices under the list page; `NoticePermissionTester`
-    then narrows each notice to its own organization."""
-    group = Group.objects.filter(name=BUYERS_GROUP).first()
-    if group is None:
-        return
-    for codename in BUYER_PAGE_PERMISSIONS:
-        permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
-        GroupPagePermission.objects.get_or_create(group=group, page=index, permission=permission)
+    then narrows each notice to its own organization. Editors may change notices, not publish them."""
+    grants = {BUYERS_GROUP: BUYER_PAGE_PERMISSIONS, EDITORS_GROUP: EDITOR_PAGE_PERMISSIONS}
+    for group in Group.objects.filter(name__in=grants):
+        for codename in grants[group.name]:
+            permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
+            GroupPagePermission.objects.get_or_create(group=group, page=index, permission=permission)
 
 
 def ensure_notice_index(home) -> NoticeIndexPage:

@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-import procurement.wagtail_hooks_finding  # noqa: F401 - connects the cpv_index receiver until wagtail_hooks imports it
 from procurement.actions.alerts import do_save_search
 from tests.procurement.conftest import paris
 

@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone, translation
 
-import procurement.wagtail_hooks_finding  # noqa: F401 - connects the cpv_index receiver until wagtail_hooks imports it
 from procurement.models import NoticePage
 from tests.procurement.conftest import paris
 

@@ -55,8 +55,6 @@ def test_home_page_shows_the_newest_open_notices(client, home_page, make_notice)
 
     from django.utils import timezone, translation
 
-    import procurement.wagtail_hooks_finding  # noqa: F401 - registers the home section until wagtail_hooks imports it
-
     now = timezone.now()
     for n in range(6):
         make_notice(f"Avis ouvert {n}")

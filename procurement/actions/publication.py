@@ -1,0 +1,164 @@
+"""Publication of notices: the announced state, kept at the first publication and compared at each later one.
+
+Called from the `page_published` signal (admin, scheduled publication, code), so every way of
+publishing behaves the same. The announced state is written with a queryset UPDATE: no revision is made.
+"""
+
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import formats, translation
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from intranet import audit
+from intranet.models import AuditEvent
+from procurement.actions.alerts import do_notify_alerts
+from procurement.actions.amendments import do_record_amendment
+from procurement.models import NoticePage, Status
+from procurement.templatetags.procurement_tags import paris_datetime
+
+DATETIME_FIELDS = ("questions_deadline", "bids_deadline", "opening_date")
+LOT_FIELDS = ("number", "title", "cpv", "estimated_value", "description")
+# Notified statuses in the order a notice goes through them (see procurement.transitions).
+STATUS_RANK = {"": 0, Status.QUESTIONS_CLOSED: 1, Status.BIDS_CLOSED: 2}
+
+
+# --- the announced state ------------------------------------------------------------------------
+
+
+def _json_value(value):
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if value is None:
+        return None
+    return str(value)
+
+
+def snapshot(values: dict, lots: list[dict]) -> dict:
+    """The comparable state: AMENDABLE_FIELDS from `values` plus the lots, as JSON-ready values."""
+    data = {name: _json_value(values.get(name)) for name in NoticePage.AMENDABLE_FIELDS}
+    data["lots"] = sorted(
+        (
+            {
+                "number": int(lot["number"]),
+                "title": str(lot.get("title") or ""),
+                "cpv": str(lot.get("cpv") or ""),
+                "estimated_value": _json_value(lot.get("estimated_value")),
+                "description": str(lot.get("description") or ""),
+            }
+            for lot in lots
+            if lot.get("number") is not None
+        ),
+        key=lambda lot: lot["number"],
+    )
+    return data
+
+
+def notice_snapshot(notice: NoticePage) -> dict:
+    """The snapshot of a page object (a live page or a revision's object, lots included)."""
+    values = {name: getattr(notice, name) for name in NoticePage.AMENDABLE_FIELDS}
+    lots = [{name: getattr(lot, name) for name in LOT_FIELDS} for lot in notice.lots.all()]
+    return snapshot(values, lots)
+
+
+def _display(field: str, value) -> str:
+    if value in (None, ""):
+        return ""
+    if field in DATETIME_FIELDS:
+        return paris_datetime(parse_datetime(value))
+    if field == "estimated_value":
+        try:
+            amount = Decimal(value)
+        except InvalidOperation:
+            return str(value)
+        return _("%(amount)s € excl. VAT") % {"amount": formats.number_format(amount, 2, force_grouping=True)}
+    return str(value)
+
+
+def _lot_display(lot: dict | None) -> str:
+    if not lot:
+        return ""
+    parts = [lot["title"]]
+    if lot["cpv"]:
+        parts.append(_("CPV %(code)s") % {"code": lot["cpv"]})
+    if lot["estimated_value"]:
+        parts.append(_display("estimated_value", lot["estimated_value"]))
+    if lot["description"]:
+        parts.append(lot["description"])
+    return " — ".join(parts)
+
+
+def describe_changes(before: dict, after: dict) -> list[dict]:
+    """What differs between two snapshots, values as displayed (Paris time for dates)."""
+    changes = []
+    for name in NoticePage.AMENDABLE_FIELDS:
+        if before.get(name) != after.get(name):
+            label = str(NoticePage._meta.get_field(name).verbose_name)
+            changes.append(
+                {
+                    "field": name,
+                    "label": label[:1].upper() + label[1:],
+                    "before": _display(name, before.get(name)),
+                    "after": _display(name, after.get(name)),
+                }
+            )
+    lots_before = {lot["number"]: lot for lot in before.get("lots", [])}
+    lots_after = {lot["number"]: lot for lot in after.get("lots", [])}
+    for number in sorted(set(lots_before) | set(lots_after)):
+        if lots_before.get(number) != lots_after.get(number):
+            changes.append(
+                {
+                    "field": f"lot:{number}",
+                    "label": _("Lot %(number)s") % {"number": number},
+                    "before": _lot_display(lots_before.get(number)),
+                    "after": _lot_display(lots_after.get(number)),
+                }
+            )
+    return changes
+
+
+# --- publication --------------------------------------------------------------------------------
+
+
+def do_handle_publication(notice: NoticePage, *, actor=None) -> None:
+    """After any publication of `notice`: the first one stores the announced state, audits and sends
+    alerts; a later one that changed announced details records and notifies an amendment."""
+    with transaction.atomic():
+        # Locked: two publications of the same notice never both see the old announced state.
+        row = NoticePage.objects.select_for_update().filter(pk=notice.pk).values("announced", "notified_status").get()
+        announced = row["announced"] or {}
+        current = notice_snapshot(notice)
+        if not announced:
+            NoticePage.objects.filter(pk=notice.pk).update(announced=current)
+            notice.announced = current
+            audit.record(
+                AuditEvent.Action.NOTICE_EVENT,
+                actor=actor,
+                organization=notice.buyer,
+                verb="published",
+                notice=notice.pk,
+                reference=notice.reference,
+            )
+            do_notify_alerts(notice)
+            return
+        # Stored as displayed: in the site's language, whoever publishes.
+        with translation.override(settings.LANGUAGE_CODE):
+            changes = describe_changes(announced, current)
+        if not changes:
+            return
+        # The admin form requires a reason; publications from code without one get a plain one.
+        reason = (notice.amendment_reason or "").strip() or _("Details of the call for tender were changed.")
+        do_record_amendment(notice, reason=reason, changes=changes, actor=actor)
+        updates = {"announced": current}
+        # A later deadline may reopen questions or bids: the worker then announces the closing again.
+        status = notice.status_at()
+        rank = STATUS_RANK.get(status, STATUS_RANK[Status.BIDS_CLOSED]) if status != Status.PUBLISHED else 0
+        if rank < STATUS_RANK.get(row["notified_status"], 0):
+            updates["notified_status"] = status if rank else ""
+        NoticePage.objects.filter(pk=notice.pk).update(**updates)
+        notice.announced = current
