@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SERVER ?= daphne
 
-.PHONY: run test lint bench install install-test messages migrate seed index clean
+.PHONY: run test lint bench install install-test messages migrate reference seed index clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,7 +32,11 @@ messages: install
 migrate: install messages
 	$(MANAGE) migrate --noinput -v 0
 
-seed: migrate
+# Public reference data (CPV codes) from REFERENCE_DATA_DIR (default ../shared/data); warns if absent.
+reference: migrate
+	$(MANAGE) load_reference_data
+
+seed: reference
 	$(MANAGE) seed_demo --if-empty
 
 # haystack refuses to build an index while no app defines a SearchIndex: skip it until one does.
@@ -57,6 +61,7 @@ bench: install messages
 	$(PY) bench/pages.py
 	$(PY) bench/knowledge.py
 	$(PY) bench/forums.py
+	$(PY) bench/procurement.py
 
 clean:
 	rm -rf var/db.sqlite3* var/whoosh_index var/bench

@@ -12,6 +12,7 @@ urlpatterns = [
     path("alertes/nouvelle/", views_alerts.alert_create, name="alert_create"),
     path("alertes/<int:alert_id>/modifier/", views_alerts.alert_update, name="alert_update"),
     path("alertes/<int:alert_id>/supprimer/", views_alerts.alert_delete, name="alert_delete"),
+    path("alertes/arret/<str:token>/", views_alerts.alert_unsubscribe, name="alert_unsubscribe"),
     path("alertes/<str:token>/flux/", feeds.AlertAtomFeed(), name="alert_feed"),
     path("alertes/<str:token>/echeances.ics", feeds.alert_calendar, name="alert_calendar"),
 ]

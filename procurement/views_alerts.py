@@ -4,7 +4,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,7 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from intranet import access as core_access
 from intranet.models import Organization
+from procurement import access
 from procurement.actions import alerts as actions
+from procurement.alert_unsubscribe import read_token
 from procurement.filters import criteria_from_query
 from procurement.models import NoticeIndexPage, SavedSearch
 
@@ -21,14 +22,6 @@ from procurement.models import NoticeIndexPage, SavedSearch
 class AlertForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name of the alert"), max_length=actions.NAME_MAX)
     notify = forms.BooleanField(label=gettext_lazy("Notify me of new notices matching these filters"), required=False)
-
-
-def access_saved_search(user, alert_id) -> SavedSearch:
-    """`user`'s own alert, or 404 (other people's alerts do not exist for them)."""
-    search = SavedSearch.objects.filter(pk=alert_id, user_id=user.pk).first()
-    if search is None:
-        raise Http404
-    return search
 
 
 def _require_can_act(user) -> None:
@@ -89,7 +82,7 @@ def alert_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def alert_update(request, alert_id):
-    search = access_saved_search(request.user, alert_id)
+    search = access.access_saved_search(request.user, alert_id)
     if request.method == "POST":
         _require_can_act(request.user)
         form = AlertForm(request.POST)
@@ -116,7 +109,7 @@ def alert_update(request, alert_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def alert_delete(request, alert_id):
-    search = access_saved_search(request.user, alert_id)
+    search = access.access_saved_search(request.user, alert_id)
     if request.method == "POST":
         _require_can_act(request.user)
         name = search.name
@@ -131,3 +124,16 @@ def _summaries(criteria_list) -> list[list[str]]:
     buyer_ids = {c.buyer for c in criteria_list if c.buyer}
     names = dict(Organization.objects.filter(pk__in=buyer_ids).values_list("pk", "name")) if buyer_ids else {}
     return [c.summary(names) or [_("All open notices")] for c in criteria_list]
+
+
+@require_http_methods(["GET", "POST"])
+def alert_unsubscribe(request, token):
+    """The e-mails' one-click link: no login; GET asks (mail scanners prefetch links), POST stops."""
+    search = read_token(token)
+    if search is None:
+        return render(request, "procurement/alerts/alert_unsubscribe.html", {"invalid": True}, status=404)
+    done = False
+    if request.method == "POST":
+        actions.do_stop_alert_notifications(search)
+        done = True
+    return render(request, "procurement/alerts/alert_unsubscribe.html", {"alert": search, "done": done})

@@ -1,7 +1,9 @@
 """RGPD: what the platform holds about a person, and closing an account.
 
 Apps add their own data to the export with the `register_personal_data` Wagtail hook:
-a function `(user) -> (key, data)` returning JSON-serializable data.
+a function `(user) -> (key, data)` returning JSON-serializable data; and forget what must not
+outlive an account with the `register_account_closure` hook: a function `(user) -> None`, run
+inside the closing transaction.
 """
 
 from django.contrib.sessions.models import Session
@@ -73,6 +75,8 @@ def do_close_account(user: User, *, request=None) -> None:
         Invitation.objects.filter(email__iexact=user.email).update(revoked_at=timezone.now())
         CompanyRegistration.objects.filter(user=user).delete()
         user.groups.clear()
+        for hook in hooks.get_hooks("register_account_closure"):
+            hook(user)
         user.email = f"former-member-{user.pk}@closed.invalid"
         user.first_name = ""
         user.last_name = ""

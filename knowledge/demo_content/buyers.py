@@ -713,9 +713,9 @@ GUIDES = [
                 "tous plutôt que de répondre au cas par cas.",
             ),
             info(
-                "Bientôt sur la plateforme",
-                "Les questions et réponses des consultations seront bientôt gérées directement sur la plateforme, "
-                "avec la publication des annonces et le téléchargement des DCE.",
+                "Sur la plateforme",
+                "Les questions et réponses des consultations se gèrent directement sur la plateforme, depuis la "
+                "page de l'avis : vous répondez, la réponse est publiée à tous sans le nom de l'entreprise.",
             ),
             ref("poser-une-question", "Le même sujet côté entreprises."),
         ],

@@ -194,8 +194,9 @@ GUIDES = [
                 "Les réponses aux questions complètent le DCE : une offre qui les ignore peut être irrégulière.",
             ),
             info(
-                "Bientôt sur la plateforme",
-                "Poser vos questions et recevoir les réponses sur les consultations publiées ici arrive prochainement.",
+                "Sur la plateforme",
+                "Posez vos questions en ligne sur la page de l'avis, jusqu'à la date limite des questions ; "
+                "les réponses sont publiées à toutes les entreprises, sans votre nom.",
             ),
         ],
     ),

@@ -1,4 +1,5 @@
-"""Guides about using the platform, limited to what it does today (procurement features are announced only)."""
+"""Guides about using the platform as it works today: accounts, guides, the salle des marchés and its open data
+(bids, group purchases and workspaces are announced only)."""
 
 from knowledge.demo_content import (
     CHU_BREST,
@@ -141,7 +142,11 @@ GUIDES = [
             table(
                 "Rôles des organismes membres",
                 ["Rôle", "Ce qu'il permet aujourd'hui"],
-                ["Acheteur", "lire tous les guides, y compris ceux réservés aux acheteurs ; suivre les parcours"],
+                [
+                    "Acheteur",
+                    "publier les avis de son organisme, répondre aux questions ; lire tous les guides, y compris "
+                    "ceux réservés aux acheteurs",
+                ],
                 ["Rédacteur", "en plus, rédiger et proposer des guides dans l'administration du site"],
                 [
                     "Administrateur de l'organisation",
@@ -514,18 +519,18 @@ GUIDES = [
     ),
     Guide(
         slug="ce-qui-arrive-sur-la-plateforme",
-        title="Ce qui arrive bientôt sur la plateforme",
+        title="Ce que fait la plateforme aujourd'hui, et ce qui arrive bientôt",
         topic="utiliser-la-plateforme",
         summary=(
-            "Aujourd'hui : comptes, organisations, notifications, recherche, guides et formation. Bientôt : les "
-            "annonces de marchés, le téléchargement des DCE, les questions, le dépôt des offres et les espaces "
-            "de travail."
+            "Aujourd'hui : comptes, organisations, notifications, recherche, guides, forums et la salle des marchés "
+            "(avis, alertes, DCE, questions, rectificatifs, données ouvertes). Bientôt : le dépôt des offres, les "
+            "achats groupés et les espaces de travail."
         ),
         tags=("plateforme", "dematerialisation"),
         owner=RENNES,
-        reviewed_days_ago=15,
-        review_in_days=60,
-        related=("inscrire-son-entreprise", "acheteurs-premiers-pas"),
+        reviewed_days_ago=5,
+        review_in_days=90,
+        related=("salle-des-marches-entreprises", "publier-un-avis-de-marche", "inscrire-son-entreprise"),
         body=[
             h2("Disponible aujourd'hui"),
             p(
@@ -534,30 +539,244 @@ GUIDES = [
                     "Gestion des membres de chaque organisation par ses administrateurs.",
                     "Notifications sur le site et par e-mail, selon vos préférences.",
                     "Recherche sur le site.",
-                    "Guides, parcours de formation, avis et commentaires.",
+                    "Guides, parcours de formation, avis et commentaires ; forums entre membres.",
+                    "<b>La salle des marchés</b> : les avis des organismes membres, leurs filtres, les alertes et "
+                    "les flux, le téléchargement des DCE, les questions et réponses, les rectificatifs, le suivi "
+                    "d'un avis et les données ouvertes au format OCDS.",
                     "Téléchargement de vos données et fermeture de votre compte.",
                 )
             ),
+            ref("salle-des-marches-entreprises", "Pour les entreprises : trouver, suivre et préparer une réponse."),
+            ref("publier-un-avis-de-marche", "Pour les acheteurs : publier et faire vivre une consultation."),
             h2("Bientôt sur la plateforme"),
             table(
                 "Les prochaines fonctions",
                 ["Fonction", "Pour qui"],
-                ["Annonces de marchés et alertes", "acheteurs (publication), entreprises (recherche, alertes)"],
-                ["Téléchargement des DCE", "entreprises inscrites"],
-                ["Questions et réponses des consultations", "entreprises et acheteurs"],
-                ["Dépôt des offres sous pli scellé", "entreprises"],
-                ["Achats groupés et espaces de travail", "acheteurs des organismes membres"],
-                ["Forums", "membres"],
+                ["Dépôt des offres sous pli scellé, ouverture des plis", "entreprises, acheteurs"],
+                ["Achats groupés entre organismes membres", "acheteurs des organismes membres"],
+                ["Espaces de travail privés, fichiers et discussion en direct", "membres"],
             ),
             info(
-                "Ces guides suivront",
-                "Chaque fonction sera accompagnée d'un guide pas à pas, ajouté aux parcours de la salle de "
-                "formation dès sa mise en service.",
+                "D'ici là",
+                "Les offres se remettent selon les modalités indiquées dans le règlement de la consultation de "
+                "chaque avis. Chaque nouvelle fonction sera accompagnée d'un guide pas à pas.",
             ),
             tip(
                 "Préparez-vous dès maintenant",
-                "Inscrivez votre entreprise et invitez vos collègues : vous serez prêts le jour où les premières "
-                "consultations seront publiées.",
+                "Inscrivez votre entreprise, créez vos alertes et invitez vos collègues : vous serez prévenus dès "
+                "qu'un avis vous concerne.",
+            ),
+        ],
+    ),
+    Guide(
+        slug="salle-des-marches-entreprises",
+        title="Entreprises : trouver un avis, télécharger le DCE, poser une question",
+        topic="utiliser-la-plateforme",
+        summary=(
+            "La salle des marchés liste les avis de tous les organismes membres. Filtrez, créez une alerte ou "
+            "abonnez-vous au flux, téléchargez le DCE (identifié ou anonyme), posez vos questions et suivez les "
+            "rectificatifs."
+        ),
+        tags=("plateforme", "entreprises", "dce", "dematerialisation"),
+        owner=REGION,
+        reviewed_days_ago=5,
+        review_in_days=180,
+        related=("ce-qui-arrive-sur-la-plateforme", "inscrire-son-entreprise", "donnees-ouvertes-des-marches"),
+        body=[
+            p(
+                "La salle des marchés (« Marchés » dans le menu, adresse /marches/) est ouverte à tous, sans "
+                "compte. Un compte d'entreprise confirmé permet en plus de télécharger en étant identifié, de poser "
+                "des questions, de suivre un avis et de créer des alertes."
+            ),
+            h2("Trouver les avis qui vous concernent"),
+            table(
+                "Les filtres de la liste",
+                ["Filtre", "Exemple"],
+                ["Mots-clés", "« nettoyage vitrerie » dans l'objet, la référence ou la description"],
+                ["Nature", "travaux, fournitures ou services"],
+                ["Procédure", "procédure adaptée (MAPA), appel d'offres ouvert ou restreint..."],
+                ["Code CPV", "les premiers chiffres suffisent : 9091 couvre tous les services de nettoyage"],
+                ["Département", "22, 29, 35, 56 : le lieu d'exécution"],
+                ["Acheteur, date limite, montant estimé", "pour resserrer la liste"],
+                ["État", "en cours (par défaut), attribués, sans suite, annulés, ou tous"],
+            ),
+            tip(
+                "Le code CPV par le début",
+                "Le filtre CPV cherche aussi dans les codes complémentaires et ceux des lots : « 4523 » trouve "
+                "les travaux de voirie même quand ils sont un lot d'une opération plus large.",
+            ),
+            h2("Alertes et flux"),
+            steps(
+                ("Réglez les filtres de la liste", "Par exemple : services, département 35, CPV 9091."),
+                ("Cliquez sur « Créer une alerte »", "Donnez-lui un nom ; elle apparaît dans « Mes alertes »."),
+                (
+                    "Recevez les nouveaux avis",
+                    "Une notification, sur le site et par e-mail selon vos préférences, à chaque nouvel avis qui "
+                    "correspond.",
+                ),
+                (
+                    "Ou abonnez-vous au flux",
+                    "Chaque alerte a son flux Atom (lecteur de flux) et son calendrier iCalendar (dates limites "
+                    "dans votre agenda), à une adresse secrète : ne la partagez pas.",
+                ),
+            ),
+            h2("Télécharger le dossier de consultation (DCE)"),
+            p(
+                "Sur la page de l'avis, la rubrique « Documents de la consultation » liste les pièces (règlement "
+                "de la consultation, CCAP, CCTP, bordereau des prix...), pour l'ensemble du marché ou par lot. "
+                "Téléchargez une pièce ou tout le dossier en un fichier ZIP."
+            ),
+            table(
+                "Identifié ou anonyme : vous choisissez",
+                ["", "Téléchargement identifié", "Téléchargement anonyme"],
+                ["Qui", "entreprise connectée", "tout le monde"],
+                [
+                    "Ce qui est enregistré",
+                    "vous, votre entreprise, les versions téléchargées",
+                    "un compteur, rien d'autre",
+                ],
+                ["Rectificatifs et réponses", "vous êtes prévenu", "à vérifier vous-même sur l'avis"],
+            ),
+            warning(
+                "Téléchargez identifié si vous comptez répondre",
+                "Un DCE peut changer en cours de consultation. Identifié, vous êtes prévenu de chaque nouvelle "
+                "version ; anonyme, vous risquez de répondre sur une pièce remplacée.",
+            ),
+            h2("Poser une question"),
+            steps(
+                ("Connectez-vous avec votre compte d'entreprise", ""),
+                (
+                    "Rubrique « Questions et réponses » de l'avis",
+                    "Jusqu'à la date limite des questions indiquée sur l'avis.",
+                ),
+                (
+                    "L'acheteur répond à tous",
+                    "La réponse est publiée sur l'avis pour toutes les entreprises, sans le nom de la vôtre ; "
+                    "vous êtes prévenu, comme celles qui suivent l'avis ou ont téléchargé le DCE en étant "
+                    "identifiées.",
+                ),
+            ),
+            h2("Rectificatifs et suivi"),
+            p(
+                "Quand l'acheteur modifie un avis publié (date limite reportée, pièce du DCE remplacée, montant "
+                "ou lots corrigés), un rectificatif numéroté apparaît sur l'avis avec son motif et le détail de "
+                "ce qui a changé. Le bouton « Suivre cet avis » vous tient informé des rectificatifs, des "
+                "réponses, de l'annulation ou de l'attribution, sans télécharger le DCE."
+            ),
+            info(
+                "Le dépôt des offres arrive bientôt",
+                "En attendant, remettez votre offre selon les modalités du règlement de la consultation.",
+            ),
+            ref("donnees-ouvertes-des-marches"),
+        ],
+    ),
+    Guide(
+        slug="publier-un-avis-de-marche",
+        title="Acheteurs : publier un avis et faire vivre la consultation",
+        topic="utiliser-la-plateforme",
+        summary=(
+            "Rédiger l'avis dans l'administration du site, joindre le DCE, publier ; puis répondre aux questions, "
+            "publier un rectificatif, ouvrir les plis, attribuer ou déclarer sans suite."
+        ),
+        tags=("plateforme", "dce", "procedures", "dematerialisation"),
+        owner=RENNES,
+        audience="members",
+        reviewed_days_ago=5,
+        review_in_days=180,
+        related=("salle-des-marches-entreprises", "ce-qui-arrive-sur-la-plateforme"),
+        body=[
+            p(
+                "Les acheteurs et les administrateurs d'un organisme membre publient les avis de leur organisme, "
+                "et seulement les siens, depuis l'administration du site (/admin/), sous la page « Marchés »."
+            ),
+            h2("Rédiger et publier"),
+            steps(
+                ("Ajoutez une page « Avis »", "Sous « Marchés », dans l'administration."),
+                (
+                    "Renseignez l'avis",
+                    "Objet, référence (unique pour votre organisme), description, nature, procédure, codes CPV, "
+                    "département, montant estimé (publié ou non), dates limites, lots, critères, clauses, contact.",
+                ),
+                (
+                    "Joignez le DCE",
+                    "Depuis la page de l'avis : règlement de la consultation, CCAP, CCTP, BPU ou DPGF, plans, pour "
+                    "l'ensemble ou par lot. Avant la publication, les pièces se modifient librement.",
+                ),
+                ("Publiez", "Les entreprises dont une alerte correspond sont prévenues."),
+            ),
+            h2("Pendant la consultation"),
+            table(
+                "Ce que vous faites, et qui est prévenu",
+                ["Action", "Qui est prévenu"],
+                ["Répondre à une question", "l'entreprise qui l'a posée, les abonnés et les téléchargeurs identifiés"],
+                ["Publier une information à tous", "les mêmes"],
+                ["Modifier l'avis publié (rectificatif)", "les abonnés et les téléchargeurs identifiés"],
+                ["Remplacer ou ajouter une pièce du DCE", "idem : c'est aussi un rectificatif"],
+            ),
+            warning(
+                "Un rectificatif demande un motif",
+                "Une fois l'avis publié, toute modification des dates, des lots, du montant ou du DCE est un "
+                "rectificatif : indiquez son motif, il est publié avec le détail des changements.",
+            ),
+            tip(
+                "Reporter plutôt que raccourcir",
+                "Si une réponse ou une nouvelle pièce change le travail des candidats, reportez la date limite "
+                "de remise des offres d'autant.",
+            ),
+            h2("Après la date limite"),
+            p(
+                ul(
+                    "« Ouvrir les plis » une fois la date limite passée ;",
+                    "« Attribuer » : nom et SIRET du titulaire, montant ; l'attribution est publiée ;",
+                    "« Déclarer sans suite » (infructueux) ou « Annuler », avec le motif, publié sur l'avis.",
+                )
+            ),
+            info(
+                "Données ouvertes",
+                "Vos avis publiés, leurs rectificatifs et attributions alimentent automatiquement les données "
+                "ouvertes de la plateforme au format OCDS.",
+            ),
+        ],
+    ),
+    Guide(
+        slug="donnees-ouvertes-des-marches",
+        title="Les données ouvertes des marchés (OCDS)",
+        topic="utiliser-la-plateforme",
+        summary=(
+            "Les avis publiés, leurs rectificatifs et leurs attributions sont publiés en données ouvertes au "
+            "format international OCDS : où les trouver et comment les lire."
+        ),
+        tags=("plateforme", "dematerialisation"),
+        owner=CHU_BREST,
+        reviewed_days_ago=5,
+        review_in_days=180,
+        related=("salle-des-marches-entreprises",),
+        body=[
+            p(
+                "L'Open Contracting Data Standard (OCDS) décrit chaque étape d'un marché public dans un format "
+                "commun, lisible par les logiciels d'analyse. La plateforme publie un « release » pour chaque "
+                "étape d'un avis : publication, rectificatifs, attribution ou clôture."
+            ),
+            h2("Les adresses"),
+            table(
+                "Les données publiées",
+                ["Adresse", "Contenu"],
+                [
+                    "/donnees/ocds/releases.json",
+                    "tous les avis publiés, 100 avis par page, du plus ancien au plus récent",
+                ],
+                ["/donnees/ocds/releases.json?page=2", "la page suivante (indiquée aussi dans l'en-tête HTTP Link)"],
+                ["/donnees/ocds/avis/&lt;numéro&gt;.json", "toutes les étapes d'un avis"],
+            ),
+            info(
+                "Ce qui n'est jamais publié",
+                "Les brouillons, le montant estimé quand l'acheteur a choisi de le masquer, l'identité des "
+                "entreprises qui posent des questions ou téléchargent le DCE.",
+            ),
+            tip(
+                "Pour un tableur",
+                "Les outils de l'Open Contracting Partnership (par exemple Flatten Tool) convertissent ces "
+                "fichiers en tableaux.",
             ),
         ],
     ),

@@ -66,9 +66,9 @@ TRAINING_PATHS = [
     TrainingPath(
         "prendre-en-main-acheteurs",
         "Prendre en main la plateforme — acheteurs",
-        "<p>Six étapes courtes pour les agents des organismes membres : rejoindre votre organisation, régler "
-        "vos notifications, inviter vos collègues et tirer parti des guides. Cochez chaque étape une fois lue : "
-        "votre progression s'affiche sur ce parcours et sur votre profil.</p>",
+        "<p>Sept étapes courtes pour les agents des organismes membres : rejoindre votre organisation, régler "
+        "vos notifications, inviter vos collègues, tirer parti des guides et publier vos avis. Cochez chaque étape "
+        "une fois lue : votre progression s'affiche sur ce parcours et sur votre profil.</p>",
         "buyers",
         [
             ("acheteurs-premiers-pas", "Rejoindre votre organisation"),
@@ -76,14 +76,15 @@ TRAINING_PATHS = [
             ("preferences-de-notification", "Choisir quand recevoir vos e-mails"),
             ("inviter-des-collegues", "Inviter vos collègues"),
             ("lire-et-contribuer-aux-guides", "Lire et améliorer les guides"),
-            ("ce-qui-arrive-sur-la-plateforme", "Ce qui arrive bientôt"),
+            ("publier-un-avis-de-marche", "Publier un avis"),
+            ("ce-qui-arrive-sur-la-plateforme", "La plateforme aujourd'hui et bientôt"),
         ],
     ),
     TrainingPath(
         "prendre-en-main-entreprises",
         "Prendre en main la plateforme — entreprises",
-        "<p>Cinq étapes pour les entreprises : inscrire votre entreprise, y accueillir vos collègues, régler "
-        "vos notifications et savoir ce qui arrive bientôt pour répondre aux consultations. Cochez chaque étape "
+        "<p>Six étapes pour les entreprises : inscrire votre entreprise, y accueillir vos collègues, régler "
+        "vos notifications, trouver les consultations et télécharger leurs dossiers. Cochez chaque étape "
         "une fois lue.</p>",
         "companies",
         [
@@ -92,7 +93,8 @@ TRAINING_PATHS = [
             ("inviter-des-collegues", "Accueillir vos collègues"),
             ("preferences-de-notification", ""),
             ("donnees-personnelles-et-fermeture", "Vos données personnelles"),
-            ("ce-qui-arrive-sur-la-plateforme", "Consultations et offres : ce qui arrive"),
+            ("salle-des-marches-entreprises", "Trouver un avis, télécharger le DCE, poser une question"),
+            ("ce-qui-arrive-sur-la-plateforme", "Ce qui arrive bientôt"),
         ],
     ),
 ]

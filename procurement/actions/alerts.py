@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from intranet import access as core_access
 from intranet.models import Membership
 from intranet.notifications import notify
+from procurement.alert_unsubscribe import unsubscribe_url
 from procurement.filters import criteria_from_query, notice_cpv_codes
 from procurement.models import Lot, NoticePage, SavedSearch
 
@@ -42,6 +43,13 @@ def do_delete_search(search: SavedSearch) -> None:
     search.delete()
 
 
+def do_stop_alert_notifications(search: SavedSearch) -> SavedSearch:
+    """The e-mails' one-click link: the alert stays (and its feeds), its notifications stop."""
+    SavedSearch.objects.filter(pk=search.pk).update(notify=False)
+    search.notify = False
+    return search
+
+
 def do_notify_alerts(notice) -> int:
     """Notify the owners of saved searches matching `notice`, at its first publication; returns how many.
 
@@ -72,7 +80,7 @@ def do_notify_alerts(notice) -> int:
     url = notice.url or ""
     with transaction.atomic():
         for user, search in matched.values():
-            # One message per user, naming their first matching alert.
+            # One message per user, naming their first matching alert (whose link stops it).
             notify(
                 [user],
                 verb="procurement.alert",
@@ -80,5 +88,6 @@ def do_notify_alerts(notice) -> int:
                 % {"alert": search.name, "reference": notice.reference, "title": notice.title},
                 url=url,
                 target=notice,
+                unsubscribe_url_for=lambda _user, search=search: unsubscribe_url(search),
             )
     return len(matched)

@@ -112,3 +112,28 @@ def test_list_page_offers_to_save_the_search_to_those_who_may_act(client, login,
         member = login(company_member).get(notice_index.url, {"nature": "works"}).content.decode()
     assert "Save this search" not in anonymous and "Log in to save this search" in anonymous
     assert "Save this search" in member and 'name="query" value="nature=works"' in member
+
+
+@pytest.mark.django_db
+def test_alert_email_link_stops_that_alert_without_login(client, company_member, make_notice):
+    search = do_save_search(company_member, name="Nettoyage", query="nature=services")
+    make_notice()  # its first publication notifies matching alerts
+    link = Notification.objects.get(recipient=company_member, verb="procurement.alert").unsubscribe_url
+    assert link and "/avis/alertes/arret/" in link
+    path = link[link.index("/avis/") :]
+
+    assert client.get(path).status_code == 200  # a mail scanner's prefetch changes nothing
+    assert SavedSearch.objects.get(pk=search.pk).notify is True
+    assert client.post(path).status_code == 200
+    assert SavedSearch.objects.get(pk=search.pk).notify is False
+    assert client.get(path[:-5] + "xxxx/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_alert_unsubscribe_token_cannot_name_another_alert(client, company_member):
+    from django.core import signing
+
+    search = do_save_search(company_member, name="Voirie", query="cpv=4523")
+    forged = signing.dumps({"a": search.pk}, salt="another-salt")
+    assert client.post(f"/avis/alertes/arret/{forged}/").status_code == 404
+    assert SavedSearch.objects.get(pk=search.pk).notify is True
