@@ -478,6 +478,9 @@ class Question(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     answered_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    answer_corrected_at = models.DateTimeField(null=True, blank=True)
+    # Published by the buyer on its own initiative (a question and its answer at once, to all companies).
+    is_information = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["asked_at", "pk"]

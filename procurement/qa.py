@@ -1,14 +1,12 @@
 """The notice page's part for questions and answers, following, buyer tools and outcome.
 
-A fixed number of queries whatever the number of questions: published Q&A (one), their
-corrections (one, from the audit log), the visitor's own pending questions (one), the buyers'
-unanswered count (one), whether the visitor follows (one).
+A fixed number of queries whatever the number of questions: published Q&A (one), the visitor's own
+pending questions (one), the buyers' unanswered count (one), whether the visitor follows (one).
 """
 
 from django.urls import NoReverseMatch, reverse
 
 from intranet import access as core_access
-from intranet.models import AuditEvent
 from procurement import access
 from procurement.actions import lifecycle, questions
 from procurement.forms_questions import QuestionForm
@@ -21,22 +19,6 @@ def _url(name: str, notice_id: int, fallback: str) -> str:
         return reverse(name, args=[notice_id])
     except NoReverseMatch:
         return fallback
-
-
-def _corrections(notice, published) -> dict[int, object]:
-    """Question id → date of its last correction."""
-    if not published:
-        return {}
-    events = AuditEvent.objects.filter(
-        action=AuditEvent.Action.NOTICE_EVENT,
-        details__verb=questions.VERB_ANSWER_CORRECTED,
-        details__notice=notice.pk,
-    ).values_list("details__question", "created_at")
-    corrected = {}
-    for question_id, at in events:
-        if question_id not in corrected or at > corrected[question_id]:
-            corrected[question_id] = at
-    return corrected
 
 
 def ask_refusal(user, notice) -> str:
@@ -59,14 +41,11 @@ def page_context(request, notice) -> dict:
     user = request.user
     published = list(
         notice.questions.filter(answered_at__isnull=False)
-        .only("pk", "notice", "body_html", "answer_html", "answered_at", "organization")
+        .only("pk", "notice", "body_html", "answer_html", "answered_at", "answer_corrected_at", "is_information")
         .order_by("answered_at", "pk")
     )
-    corrections = _corrections(notice, published)
     for number, question in enumerate(published, start=1):
         question.number = number
-        question.corrected_at = corrections.get(question.pk)
-        question.is_information = questions.is_information(question, notice)
 
     my_pending = []
     if user.is_authenticated and core_access.is_company_user(user):

@@ -82,12 +82,12 @@ class QuestionInboxView(LoginRequiredMixin, View):
     def get(self, request, notice_id):
         notice = access.access_notice_for_buyer(request.user, notice_id)
         rows = list(
-            notice.questions.only("pk", "notice", "body_html", "asked_at", "answer_html", "answered_at", "organization")
+            notice.questions.only(
+                "pk", "notice", "body_html", "asked_at", "answer_html", "answered_at", "is_information"
+            )
         )
         unanswered = [q for q in rows if q.answered_at is None]
         answered = sorted((q for q in rows if q.answered_at is not None), key=lambda q: (q.answered_at, q.pk))
-        for question in answered:
-            question.is_information = questions.is_information(question, notice)
         context = {"notice": notice, "unanswered": unanswered, "answered": answered}
         return render(request, self.template_name, context)
 

@@ -162,9 +162,11 @@ def do_answer_question(user, question: Question, answer: str, *, request=None) -
         question.answer = answer
         question.answer_html = render_markdown(answer)
         question.answered_by = user
-        if not correcting:
+        if correcting:
+            question.answer_corrected_at = timezone.now()
+        else:
             question.answered_at = timezone.now()
-        question.save(update_fields=["answer", "answer_html", "answered_by", "answered_at"])
+        question.save(update_fields=["answer", "answer_html", "answered_by", "answered_at", "answer_corrected_at"])
         audit.record(
             AuditEvent.Action.NOTICE_EVENT,
             actor=user,
@@ -212,9 +214,9 @@ def do_publish_information(user, notice: NoticePage, body: str, answer: str, *, 
         ).first()
         if duplicate is not None:
             return duplicate
-        # The buyer's organization as "asker" marks an information (see is_information).
         question = Question.objects.create(
             notice=notice,
+            is_information=True,
             asked_by=user,
             organization=notice.buyer,
             body=body,
@@ -244,7 +246,3 @@ def do_publish_information(user, notice: NoticePage, body: str, answer: str, *, 
             actor=user,
         )
     return question
-
-
-def is_information(question: Question, notice: NoticePage) -> bool:
-    return question.organization_id is not None and question.organization_id == notice.buyer_id

@@ -97,7 +97,7 @@ def test_seeding_creates_notices_in_every_status_with_valid_open_data_then_adds_
         <= set(CPVCode.objects.values_list("code", flat=True))
         or not CPVCode.objects.filter(code="45262500-6").exists()
     )
-    assert len({n.buyer_id for n in notices}) > 25
+    assert len({n.buyer_id for n in notices}) > 15  # 40 notices from many bodies
     assert {n.department for n in notices} >= {"22", "29", "35", "56"}
     assert any(n.hide_estimated_value for n in notices)
 
@@ -111,7 +111,7 @@ def test_seeding_creates_notices_in_every_status_with_valid_open_data_then_adds_
     assert document.current.number == 2 and document.current.file.read(5) == b"%PDF-"
 
     answered = Question.objects.filter(notice__in=ids, answered_at__isnull=False)
-    assert answered.count() > 50
+    assert answered.count() > SEEDED // 2
     assert all(q.asked_at < q.answered_at for q in answered)
     assert Question.objects.filter(notice__in=ids, answered_at__isnull=True).exists()
     assert Download.objects.filter(notice__in=ids, user__isnull=False).exists()
