@@ -16,6 +16,7 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -51,7 +52,6 @@ from procurement.models import (
 from procurement.reference_data import cpv_path, load_cpv
 from procurement.setup import ensure_notice_index
 
-NOTICES_PER_SCALE = 220
 SEED = 2027
 
 # Twenty notices in a row take these statuses, in this order: every status is present from 20 notices on.
@@ -495,7 +495,7 @@ def _ensure_cpv_codes() -> None:
 
 def seed_notices(count: int | None = None, scale: int = 1, now: datetime.datetime | None = None) -> dict:
     """Add the demo notices numbered 1..count (default `scale` × 220) that are missing; returns counts."""
-    count = count if count is not None else NOTICES_PER_SCALE * max(1, scale)
+    count = count if count is not None else settings.PROCUREMENT_DEMO_NOTICES * max(1, scale)
     home = HomePage.objects.order_by("path").first()
     people = _people()
     if home is None or not people:
@@ -556,7 +556,7 @@ def _ensure_saved_searches(people: dict[str, User]) -> int:
 
 def demo_notices(count: int | None = None, scale: int = 1):
     """The demo notices planned for `count` (default `scale` × 220), as a queryset (drafts included)."""
-    count = count if count is not None else NOTICES_PER_SCALE * max(1, scale)
+    count = count if count is not None else settings.PROCUREMENT_DEMO_NOTICES * max(1, scale)
     now = timezone.now()
     slugs = [plan_notice(number, now).slug for number in range(1, count + 1)]
     return NoticePage.objects.filter(slug__in=slugs).order_by("path")

@@ -265,6 +265,8 @@ PROCUREMENT_ADVISED_MAPA_PERIOD_DAYS = 10
 # Largest consultation document accepted (bytes); uploads stream to disk, over this they are refused.
 PROCUREMENT_DCE_MAX_FILE_SIZE = int(os.environ.get("PROCUREMENT_DCE_MAX_FILE_SIZE", 200 * 1024 * 1024))
 # Open Contracting ocid prefix (registered with the Open Contracting Partnership).
+# Demo notices seeded per `seed_demo --scale` unit (statuses cycle every 20 notices).
+PROCUREMENT_DEMO_NOTICES = 220
 OCDS_OCID_PREFIX = os.environ.get("OCDS_OCID_PREFIX", "ocds-mp35bz")
 OCDS_PUBLISHER_NAME = os.environ.get("OCDS_PUBLISHER_NAME", SITE_NAME)
 

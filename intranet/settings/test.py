@@ -39,3 +39,7 @@ if os.environ.get("REDIS_URL"):
     CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"  # noqa: F405
     # Channel groups are named after user ids, which every test database reuses: keep runs apart.
     CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"test-{os.getpid()}"  # noqa: F405
+
+# Other apps' demo tests run seed_demo whole: 20 notices still cover every status (tests/procurement
+# seeds its own counts).
+PROCUREMENT_DEMO_NOTICES = 20
