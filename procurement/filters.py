@@ -267,7 +267,7 @@ class Criteria:
                 shown = f"{formats.number_format(value, 0, force_grouping=True)} €"
             else:
                 shown = value
-            parts.append(f"{labels[key]}: {shown}")
+            parts.append(gettext("%(filter)s: %(value)s") % {"filter": labels[key], "value": shown})
         return parts
 
 

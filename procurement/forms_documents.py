@@ -58,7 +58,7 @@ class AddDocumentForm(_DocumentForm):
         error_messages={"required": TITLE_REQUIRED},
         help_text=_("For example: Règlement de la consultation, CCAP, CCTP, BPU."),
     )
-    lot = forms.TypedChoiceField(label=_("For"), required=False, coerce=int, empty_value=None)
+    lot = forms.TypedChoiceField(label=_("Lot concerned"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args, notice, lots=None, **kwargs):
         super().__init__(*args, notice=notice, **kwargs)

@@ -1,13 +1,12 @@
 """The notice list page and the Buyers group's permissions on it."""
 
 from django.contrib.auth.models import Group, Permission
-from django.utils.translation import gettext as _
 from wagtail.models import GroupPagePermission
 
 from intranet.actions.accounts import BUYERS_GROUP, EDITORS_GROUP
 from procurement.models import NoticeIndexPage
 
-INDEX_SLUG = "marches"
+INDEX_SLUG = "appels-d-offres"  # the main menu links there
 BUYER_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page")
 # Platform editors help buyers fix a notice; publishing stays with the buyers.
 EDITOR_PAGE_PERMISSIONS = ("change_page",)
@@ -24,15 +23,15 @@ def grant_buyer_permissions(index: NoticeIndexPage) -> None:
 
 
 def ensure_notice_index(home) -> NoticeIndexPage:
-    """The site's notice list (/marches/), created and published under `home` if missing."""
+    """The site's notice list (/appels-d-offres/), created and published under `home` if missing."""
     index = NoticeIndexPage.objects.first()
     if index is None:
+        # Page content, in the site's language (management commands run with translations off).
         index = NoticeIndexPage(
-            title=_("Calls for tender"),
+            title="Appels d'offres",
             slug=INDEX_SLUG,
-            intro="<p>"
-            + _("The calls for tender of the member bodies: search, follow, download the documents, ask questions.")
-            + "</p>",
+            intro="<p>Les consultations des organismes membres : recherchez, suivez, téléchargez les dossiers, "
+            "posez vos questions.</p>",
         )
         home.add_child(instance=index)
         index.save_revision().publish()

@@ -29,6 +29,12 @@ def administered_organizations(user) -> list:
     return access.administered_organizations(user)
 
 
+@register.filter
+def is_body_member(user) -> bool:
+    """A member of a member body (for the account menu's "your organization's notices")."""
+    return access.is_buyer(user)
+
+
 @register.simple_tag(takes_context=True)
 def render_home_section(context, section: dict) -> str:
     """Render one home page section: its template sees the page's context plus the section's own.

@@ -584,7 +584,7 @@ GUIDES = [
         related=("ce-qui-arrive-sur-la-plateforme", "inscrire-son-entreprise", "donnees-ouvertes-des-marches"),
         body=[
             p(
-                "La salle des marchés (« Marchés » dans le menu, adresse /marches/) est ouverte à tous, sans "
+                "La salle des marchés (« Appels d'offres » dans le menu principal) est ouverte à tous, sans "
                 "compte. Un compte d'entreprise confirmé permet en plus de télécharger en étant identifié, de poser "
                 "des questions, de suivre un avis et de créer des alertes."
             ),
@@ -687,11 +687,11 @@ GUIDES = [
         body=[
             p(
                 "Les acheteurs et les administrateurs d'un organisme membre publient les avis de leur organisme, "
-                "et seulement les siens, depuis l'administration du site (/admin/), sous la page « Marchés »."
+                "et seulement les siens, depuis l'administration du site (/admin/), sous la page « Appels d'offres »."
             ),
             h2("Rédiger et publier"),
             steps(
-                ("Ajoutez une page « Avis »", "Sous « Marchés », dans l'administration."),
+                ("Ajoutez une page « Avis »", "Sous « Appels d'offres », dans l'administration."),
                 (
                     "Renseignez l'avis",
                     "Objet, référence (unique pour votre organisme), description, nature, procédure, codes CPV, "
@@ -766,7 +766,13 @@ GUIDES = [
                     "tous les avis publiés, 100 avis par page, du plus ancien au plus récent",
                 ],
                 ["/donnees/ocds/releases.json?page=2", "la page suivante (indiquée aussi dans l'en-tête HTTP Link)"],
-                ["/donnees/ocds/avis/&lt;numéro&gt;.json", "toutes les étapes d'un avis"],
+                ["/donnees/ocds/avis/[numéro].json", "toutes les étapes d'un avis (numéro interne de l'avis)"],
+            ),
+            h2("Ce qui est publié, et ce qui ne l'est jamais"),
+            p(
+                "Pour chaque avis : l'acheteur et son SIRET, l'objet, les lots, les codes CPV, les dates limites, "
+                "les pièces du DCE, les rectificatifs avec leur motif, puis l'attribution (attributaire et montant) "
+                "ou l'annulation avec sa raison."
             ),
             info(
                 "Ce qui n'est jamais publié",

@@ -1,4 +1,4 @@
-"""The notice list (/marches/): filters alone and combined, sort orders, pagination, invalid values."""
+"""The notice list (/appels-d-offres/): filters alone and combined, sort orders, pagination, invalid values."""
 
 import datetime
 from decimal import Decimal
