@@ -3,8 +3,9 @@
 - Published notices (and their answered questions, amendments, DCE) are public.
 - A notice's buyers are the buyers and organization admins of its buyer organization: they edit it
   (Wagtail admin), see its drafts, answer questions, manage its DCE, see the download log, open,
-  award and cancel. Platform editors (editor role) and platform admins may help edit in the admin;
-  the download log and the questions' askers stay with the notice's buyers.
+  award and cancel. The editors of that same organization (the editor role, who write its guides)
+  may help edit it in the admin, and platform admins any notice; an editor of another body sees no
+  draft of this one. The download log and the questions' askers stay with the notice's buyers.
 - Company users (confirmed, active) ask questions; any confirmed account may follow a notice and
   download identified; anyone downloads anonymously.
 """
@@ -15,6 +16,7 @@ from django.http import Http404
 from wagtail.models import PagePermissionTester
 
 from intranet import access as core_access
+from intranet.models import Membership
 from procurement.models import NoticePage, SavedSearch, Status
 
 
@@ -29,7 +31,9 @@ def can_edit_notice(user, notice: NoticePage) -> bool:
     """Edit in the Wagtail admin: the notice's buyers, platform editors helping, platform admins."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return is_notice_buyer(user, notice) or core_access.is_editor(user) or core_access.is_platform_admin(user)
+    if is_notice_buyer(user, notice) or core_access.is_platform_admin(user):
+        return True
+    return notice.buyer_id is not None and core_access.role_in(user, notice.buyer_id) == Membership.Role.EDITOR
 
 
 def publishing_organization_ids(user) -> list[int]:
@@ -39,12 +43,21 @@ def publishing_organization_ids(user) -> list[int]:
     return [org_id for org_id in core_access.organization_ids_of(user) if core_access.can_publish_for(user, org_id)]
 
 
+def helping_organization_ids(user) -> list[int]:
+    """The organizations whose notices `user` may help edit: where they have the editor role."""
+    if not user.is_authenticated:
+        return []
+    return [
+        org_id
+        for org_id in core_access.organization_ids_of(user)
+        if core_access.role_in(user, org_id) == Membership.Role.EDITOR
+    ]
+
+
 def editable_notices(user, queryset: QuerySet | None = None) -> QuerySet:
     """Notices (drafts included) `user` may edit: for admin listings and "my notices"."""
     queryset = NoticePage.objects.all() if queryset is None else queryset
-    if core_access.is_platform_admin(user) or core_access.is_editor(user):
-        return queryset
-    return queryset.filter(buyer_id__in=publishing_organization_ids(user))
+    return queryset.filter(draft_filter(user))
 
 
 def is_public(notice: NoticePage) -> bool:
@@ -112,10 +125,10 @@ def access_saved_search(user, alert_id) -> SavedSearch:
 
 
 def draft_filter(user) -> Q:
-    """For admin listings: notices `user` may see there (others' drafts included only for helpers)."""
-    if core_access.is_platform_admin(user) or core_access.is_editor(user):
+    """For admin listings: notices `user` may see there (every notice only for platform admins)."""
+    if core_access.is_platform_admin(user):
         return Q()
-    return Q(buyer_id__in=publishing_organization_ids(user))
+    return Q(buyer_id__in=[*publishing_organization_ids(user), *helping_organization_ids(user)])
 
 
 class NoticePermissionTester(PagePermissionTester):

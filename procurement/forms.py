@@ -117,7 +117,8 @@ class NoticePageForm(WagtailAdminPageForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = self.for_user
-        self.is_helper = bool(user and (user.is_superuser or core_access.is_editor(user)))
+        # Platform admins may publish for any member body; everybody else for their own bodies only.
+        self.is_helper = bool(user and core_access.is_platform_admin(user))
         if "buyer" in self.fields:
             bodies = Organization.objects.exclude(kind=Organization.Kind.COMPANY).order_by("name")
             if not self.is_helper:
@@ -159,6 +160,12 @@ class NoticePageForm(WagtailAdminPageForm):
         self._clean_lot_numbers(lot_forms)
         self._clean_dates(cleaned)
         self._clean_amendment(cleaned, lot_forms)
+        if cleaned.get("expire_at") and "expire_at" in self.fields:
+            # The worker would unpublish it: a published notice stays on the record, it is cancelled.
+            self.add_error(
+                "expire_at",
+                _("A call for tender is never withdrawn from publication: cancel it from its page instead."),
+            )
         return cleaned
 
     def _lot_forms(self) -> list:

@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django.utils.text import capfirst
@@ -513,12 +513,8 @@ class _NoticeReleases:
         return documents
 
     def document_url(self, document: ConsultationDocument) -> str:
-        # The download view belongs to the DCE feature; until it exists, point at the notice's DCE section.
-        try:
-            path = reverse("procurement:document_download", args=[document.pk])
-        except NoReverseMatch:
-            return f"{self.url}#documents"
-        return self.lookups.base_url + path
+        """The file's public download (anonymous, never recorded with an identity)."""
+        return self.lookups.base_url + reverse("procurement:document_download", args=[document.notice_id, document.pk])
 
 
 def _prefetched(notice: NoticePage, attr: str, related: str) -> list:

@@ -223,6 +223,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Dates typed in the admin (notice deadlines) are Paris time for everyone, as the forms say.
+WAGTAIL_USER_TIME_ZONES = ["Europe/Paris"]
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no avatars fetched from the internet
 WAGTAIL_PASSWORD_RESET_ENABLED = True
 WAGTAILEMBEDS_FINDERS = []  # no remote oEmbed look-ups: nothing is fetched from the internet

@@ -155,6 +155,12 @@ def _collect(errors: dict, clean, *args):
 def _check_permission(actor, notice: NoticePage) -> None:
     if not (access.is_notice_buyer(actor, notice) and core_access.can_act(actor)):
         raise PermissionDenied
+    if notice.cancelled_at or notice.outcome:
+        # The consultation is over: its documents are the record of what companies answered to.
+        raise ValidationError(
+            _("This call for tender is closed (cancelled or decided): its documents can no longer change."),
+            code="closed",
+        )
 
 
 def _bump_dce_version(notice: NoticePage) -> int:
@@ -313,10 +319,12 @@ def do_remove_document(document: ConsultationDocument, *, actor, reason: str = "
     """Withdraw a document from the DCE. It and its versions stay, for the download history."""
     notice = document.notice
     _check_permission(actor, notice)
-    if document.removed_at is not None:
-        return
     reason = clean_reason(notice, reason)
     with transaction.atomic():
+        # Locked and re-read: a double submission removes (and amends) once.
+        document = ConsultationDocument.objects.select_for_update().select_related("current").get(pk=document.pk)
+        if document.removed_at is not None:
+            return
         _bump_dce_version(notice)
         document.removed_at = timezone.now()
         document.save(update_fields=["removed_at"])

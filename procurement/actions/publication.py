@@ -80,31 +80,34 @@ def _display(field: str, value) -> str:
     return str(value)
 
 
-def _lot_display(lot: dict | None) -> str:
+def _lot_display(lot: dict | None, hide_values: bool = False) -> str:
     if not lot:
         return ""
     parts = [lot["title"]]
     if lot["cpv"]:
         parts.append(_("CPV %(code)s") % {"code": lot["cpv"]})
-    if lot["estimated_value"]:
+    if lot["estimated_value"] and not hide_values:
         parts.append(_display("estimated_value", lot["estimated_value"]))
     if lot["description"]:
         parts.append(lot["description"])
     return " — ".join(parts)
 
 
-def describe_changes(before: dict, after: dict) -> list[dict]:
-    """What differs between two snapshots, values as displayed (Paris time for dates)."""
+def describe_changes(before: dict, after: dict, *, hide_values: bool = False) -> list[dict]:
+    """What differs between two snapshots, values as displayed (Paris time for dates). With
+    `hide_values` (the buyer does not publish the estimated value) a changed value is said to have
+    changed, without either figure: amendments are public."""
     changes = []
     for name in NoticePage.AMENDABLE_FIELDS:
         if before.get(name) != after.get(name):
             label = str(NoticePage._meta.get_field(name).verbose_name)
+            hidden = hide_values and name == "estimated_value"
             changes.append(
                 {
                     "field": name,
                     "label": label[:1].upper() + label[1:],
-                    "before": _display(name, before.get(name)),
-                    "after": _display(name, after.get(name)),
+                    "before": _("not published") if hidden else _display(name, before.get(name)),
+                    "after": _("not published") if hidden else _display(name, after.get(name)),
                 }
             )
     lots_before = {lot["number"]: lot for lot in before.get("lots", [])}
@@ -115,8 +118,8 @@ def describe_changes(before: dict, after: dict) -> list[dict]:
                 {
                     "field": f"lot:{number}",
                     "label": _("Lot %(number)s") % {"number": number},
-                    "before": _lot_display(lots_before.get(number)),
-                    "after": _lot_display(lots_after.get(number)),
+                    "before": _lot_display(lots_before.get(number), hide_values),
+                    "after": _lot_display(lots_after.get(number), hide_values),
                 }
             )
     return changes
@@ -148,7 +151,7 @@ def do_handle_publication(notice: NoticePage, *, actor=None) -> None:
             return
         # Stored as displayed: in the site's language, whoever publishes.
         with translation.override(settings.LANGUAGE_CODE):
-            changes = describe_changes(announced, current)
+            changes = describe_changes(announced, current, hide_values=notice.hide_estimated_value)
         if not changes:
             return
         # The admin form requires a reason; publications from code without one get a plain one.

@@ -95,3 +95,17 @@ def make_notice(notice_index, body, cpv_codes):
 @pytest.fixture
 def notice(make_notice):
     return make_notice()
+
+
+@pytest.fixture(autouse=True)
+def english_interface(client):
+    """Procurement tests assert on the English msgids: the test client has chosen English (the
+    language cookie, as the switcher sets it) and so has the test's own code. LANGUAGE_CODE stays
+    French: Wagtail's page locale follows it. The French catalogue is checked as a whole by CI's
+    msgfmt step and by the browser tests."""
+    from django.conf import settings
+    from django.utils import translation
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield

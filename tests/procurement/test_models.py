@@ -39,3 +39,23 @@ def test_drafts_are_drafts_and_lifecycle_survives_a_new_revision(make_notice):
     notice.refresh_from_db()
     assert notice.status == Status.CANCELLED
     assert notice.cancellation_reason == "Besoin disparu"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"opened_at": "now"}, Status.OPENED),
+        ({"opened_at": "now", "outcome": "awarded"}, Status.AWARDED),
+        ({"outcome": "unsuccessful"}, Status.UNSUCCESSFUL),
+        ({"opened_at": "now", "outcome": "awarded", "cancelled_at": "now"}, Status.CANCELLED),
+    ],
+)
+def test_lifecycle_statuses_agree_in_python_and_sql(make_notice, fields, expected):
+    notice = make_notice()
+    now = timezone.now()
+    NoticePage.objects.filter(pk=notice.pk).update(**{k: now if v == "now" else v for k, v in fields.items()})
+    notice.refresh_from_db()
+    assert notice.status_at(now) == expected
+    matching = [s for s in Status if NoticePage.objects.filter(status_q(s, now), pk=notice.pk).exists()]
+    assert matching == [expected]
