@@ -94,14 +94,46 @@ def test_company_pages_have_no_console_error_and_no_serious_violation(
 
 def test_buyer_pages_have_no_console_error_and_no_serious_violation(page, lively_notice, buyer):
     log_in(page, buyer)
+    notice_id = lively_notice.pk
+    document = lively_notice.documents.get()
+    question = lively_notice.questions.get()
     for url in (
         lively_notice.url,
-        f"/avis/{lively_notice.pk}/documents/gerer/",
-        f"/avis/{lively_notice.pk}/questions/",
-        f"/avis/{lively_notice.pk}/telechargements/",
+        f"/avis/{notice_id}/documents/gerer/",
+        f"/avis/{notice_id}/documents/{document.pk}/remplacer/",
+        f"/avis/{notice_id}/documents/{document.pk}/retirer/",
+        f"/avis/{notice_id}/questions/",
+        f"/avis/{notice_id}/questions/{question.pk}/repondre/",
+        f"/avis/{notice_id}/questions/information/",
+        f"/avis/{notice_id}/telechargements/",
+        # Confirmation pages, also when the step is not possible yet (they say why).
+        f"/avis/{notice_id}/ouverture/",
+        f"/avis/{notice_id}/attribution/",
+        f"/avis/{notice_id}/infructueux/",
+        f"/avis/{notice_id}/annulation/",
         "/avis/mes-avis/",
     ):
         check(page, url, widths=(1280,))
+    # A cancellation with no reason: the error summary, then the field, by keyboard.
+    page.goto(f"/avis/{notice_id}/annulation/")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
+    assert serious_violations(page) == []
+    assert page.locator("[aria-invalid=true], .error-summary, .errorlist").count() >= 1
+    assert page.console_problems == []
+
+
+def test_alert_pages_have_no_console_error_and_no_serious_violation(page, notice_index, company_member):  # noqa: F811
+    log_in(page, company_member)
+    page.goto(notice_index.url + "?nature=services&department=35")
+    page.locator("details.save-search summary").click()
+    form = page.locator("form[action$='/avis/alertes/nouvelle/']")
+    form.locator("input[name=name]").fill("Nettoyage en Ille-et-Vilaine")
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    alert = company_member.saved_searches.get()
+    for url in ("/avis/alertes/", f"/avis/alertes/{alert.pk}/modifier/", f"/avis/alertes/{alert.pk}/supprimer/"):
+        check(page, url, widths=(1280, 320))
     assert page.console_problems == []
 
 
