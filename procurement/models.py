@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import classproperty
@@ -319,6 +319,18 @@ class NoticePage(Page):
         for name in self.LIFECYCLE_FIELDS:
             setattr(obj, name, getattr(self, name))
         return obj
+
+    def save(self, *args, **kwargs):
+        """A whole-row save (publishing a revision, the admin) writes the lifecycle as it is in the
+        database at that moment, read under a row lock: an award or cancellation committed since this
+        object was loaded is never overwritten. Actions write those fields with queryset updates."""
+        if self.pk is None or kwargs.get("update_fields") is not None:
+            return super().save(*args, **kwargs)
+        with transaction.atomic():
+            current = NoticePage.objects.select_for_update().filter(pk=self.pk).values(*self.LIFECYCLE_FIELDS).first()
+            for name, value in (current or {}).items():
+                setattr(self, name, value)
+            return super().save(*args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         from procurement import reading

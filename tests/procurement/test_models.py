@@ -59,3 +59,16 @@ def test_lifecycle_statuses_agree_in_python_and_sql(make_notice, fields, expecte
     assert notice.status_at(now) == expected
     matching = [s for s in Status if NoticePage.objects.filter(status_q(s, now), pk=notice.pk).exists()]
     assert matching == [expected]
+
+
+@pytest.mark.django_db
+def test_an_award_committed_while_a_revision_is_being_published_is_kept(make_notice):
+    notice = make_notice()
+    being_published = notice.revisions.order_by("-created_at").first().as_object()  # loaded before the award
+    now = timezone.now()
+    NoticePage.objects.filter(pk=notice.pk).update(opened_at=now, outcome="awarded", award_supplier_name="Breizh")
+
+    being_published.save()
+
+    notice.refresh_from_db()
+    assert (notice.outcome, notice.award_supplier_name) == ("awarded", "Breizh")
