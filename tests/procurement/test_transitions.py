@@ -5,7 +5,7 @@ import time_machine
 
 from intranet import scheduler
 from intranet.models import Notification
-from procurement.actions import publication
+from procurement.actions.alerts import do_save_search
 from procurement.models import Follow, NoticePage
 from procurement.transitions import announce_deadline_transitions
 from tests.procurement.conftest import paris
@@ -67,9 +67,8 @@ def test_the_transitions_run_every_minute_from_the_scheduler(followed):
     assert len(recipients("procurement.questions_closed")) == 2
 
 
-def test_a_scheduled_notice_is_published_by_the_job_and_alerts_are_sent(make_notice, monkeypatch):
-    alerted = []
-    monkeypatch.setattr(publication, "do_notify_alerts", alerted.append)
+def test_a_scheduled_notice_is_published_by_the_job_and_alerts_are_sent(make_notice, company_member):
+    do_save_search(company_member, name="Nettoyage", query="nature=services")
     with time_machine.travel(paris(2027, 1, 10, 9), tick=False):
         notice = make_notice(live=False, questions_deadline=paris(2027, 2, 20), bids_deadline=paris(2027, 3, 1))
         notice.go_live_at = paris(2027, 1, 12, 8)
@@ -81,4 +80,5 @@ def test_a_scheduled_notice_is_published_by_the_job_and_alerts_are_sent(make_not
     notice.refresh_from_db()
     assert notice.live
     assert notice.announced["bids_deadline"] == "2027-03-01T11:00:00+00:00"
-    assert [n.pk for n in alerted] == [notice.pk]
+    alerts = Notification.objects.filter(verb="procurement.alert", recipient=company_member)
+    assert [n.target_id for n in alerts] == [str(notice.pk)]  # told once, when the worker published it
