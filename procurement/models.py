@@ -421,7 +421,8 @@ class ConsultationDocument(models.Model):
     removed_at = models.DateTimeField(null=True, blank=True)  # removed documents stay for the download history
 
     class Meta:
-        ordering = ["lot_number", "position", "pk"]
+        # The whole notice's documents first, then each lot's, on SQLite and PostgreSQL alike.
+        ordering = [models.F("lot_number").asc(nulls_first=True), "position", "pk"]
         verbose_name = _("consultation document")
         verbose_name_plural = _("consultation documents")
 

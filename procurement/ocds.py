@@ -20,7 +20,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Exists, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
@@ -86,7 +86,7 @@ def export_queryset(queryset: QuerySet | None = None) -> QuerySet:
         ConsultationDocument.objects.filter(removed_at__isnull=True, current__isnull=False)
         .select_related("current")
         .annotate(first_uploaded_at=Min("versions__uploaded_at"))
-        .order_by("lot_number", "position", "pk")
+        .order_by(F("lot_number").asc(nulls_first=True), "position", "pk")
     )
     return (
         queryset.select_related("buyer")

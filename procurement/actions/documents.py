@@ -322,7 +322,10 @@ def do_remove_document(document: ConsultationDocument, *, actor, reason: str = "
     reason = clean_reason(notice, reason)
     with transaction.atomic():
         # Locked and re-read: a double submission removes (and amends) once.
-        document = ConsultationDocument.objects.select_for_update().select_related("current").get(pk=document.pk)
+        # Only this row is locked (PostgreSQL refuses FOR UPDATE across the nullable join to `current`).
+        document = (
+            ConsultationDocument.objects.select_for_update(of=("self",)).select_related("current").get(pk=document.pk)
+        )
         if document.removed_at is not None:
             return
         _bump_dce_version(notice)

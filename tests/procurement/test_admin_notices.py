@@ -7,7 +7,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 
 from intranet.actions.accounts import sync_editor_group
 from intranet.models import AuditEvent, Membership
-from procurement.models import NoticePage
+from procurement.models import CPVCode, NoticePage
 
 pytestmark = pytest.mark.django_db
 
@@ -174,6 +174,7 @@ def test_an_unknown_lot_cpv_is_refused_on_the_lot(login, admin_buyer, body, noti
 
 
 def test_an_empty_cpv_table_says_the_list_is_not_loaded(login, admin_buyer, body, notice_index):
+    CPVCode.objects.all().delete()  # as on a site where `load_reference_data` never ran (rolled back after)
     response = post_notice(login(admin_buyer), notice_index, body)
 
     assert response.status_code == 200
