@@ -115,6 +115,22 @@ def _record(user, notice, request, verb, **details):
     )
 
 
+def _write(user, notice: NoticePage, request, fields: dict, verb: str, message: str = "", **details) -> None:
+    """Inside the caller's transaction: the lifecycle fields (no revision), the audit row and, with a
+    `message`, the audience's notification (`procurement.<verb>`)."""
+    NoticePage.objects.filter(pk=notice.pk).update(**fields)
+    _record(user, notice, request, verb, **details)
+    if message:
+        notify(
+            _audience(notice),
+            verb=f"procurement.{verb}",
+            message=message,
+            url=notice.url or "",
+            target=notice,
+            actor=user,
+        )
+
+
 def _refresh(notice: NoticePage, fields: dict) -> None:
     for name, value in fields.items():
         setattr(notice, name, value)
@@ -131,8 +147,7 @@ def do_open_bids(user, notice: NoticePage, *, request=None) -> NoticePage:
         now = timezone.now()
         check_open_bids(locked, now)
         fields = {"opened_at": now}
-        NoticePage.objects.filter(pk=notice.pk).update(**fields)
-        _record(user, notice, request, "bids_opened")
+        _write(user, notice, request, fields, "bids_opened")
     _refresh(notice, fields)
     return notice
 
@@ -220,24 +235,17 @@ def do_award(
     with transaction.atomic():
         locked = _lock(notice)
         check_award(locked, now)
-        NoticePage.objects.filter(pk=notice.pk).update(**fields)
-        _record(
+        _write(
             user,
             notice,
             request,
+            fields,
             "awarded",
+            _("The call for tender %(reference)s was awarded to %(supplier)s.")
+            % {"reference": notice.reference, "supplier": fields["award_supplier_name"]},
             supplier_name=fields["award_supplier_name"],
             supplier_siret=fields["award_supplier_siret"],
             value=str(fields["award_value"]),
-        )
-        notify(
-            _audience(notice),
-            verb="procurement.awarded",
-            message=_("The call for tender %(reference)s was awarded to %(supplier)s.")
-            % {"reference": notice.reference, "supplier": fields["award_supplier_name"]},
-            url=notice.url or "",
-            target=notice,
-            actor=user,
         )
     _refresh(notice, fields)
     return notice
@@ -252,16 +260,15 @@ def do_declare_unsuccessful(user, notice: NoticePage, *, reason: str, request=No
         now = timezone.now()
         check_declare_unsuccessful(locked, now)
         fields = {"outcome": Outcome.UNSUCCESSFUL, "outcome_at": now, "outcome_reason": reason}
-        NoticePage.objects.filter(pk=notice.pk).update(**fields)
-        _record(user, notice, request, "unsuccessful", reason=reason)
-        notify(
-            _audience(notice),
-            verb="procurement.unsuccessful",
-            message=_("The call for tender %(reference)s was declared unsuccessful: %(reason)s")
-            % {"reference": notice.reference, "reason": reason[:200]},
-            url=notice.url or "",
-            target=notice,
-            actor=user,
+        message = _("The call for tender %(reference)s was declared unsuccessful: %(reason)s")
+        _write(
+            user,
+            notice,
+            request,
+            fields,
+            "unsuccessful",
+            message % {"reference": notice.reference, "reason": reason[:200]},
+            reason=reason,
         )
     _refresh(notice, fields)
     return notice
@@ -276,16 +283,15 @@ def do_cancel(user, notice: NoticePage, *, reason: str, request=None) -> NoticeP
         now = timezone.now()
         check_cancel(locked, now)
         fields = {"cancelled_at": now, "cancellation_reason": reason}
-        NoticePage.objects.filter(pk=notice.pk).update(**fields)
-        _record(user, notice, request, "cancelled", reason=reason)
-        notify(
-            _audience(notice),
-            verb="procurement.cancelled",
-            message=_("The call for tender %(reference)s was cancelled: %(reason)s")
-            % {"reference": notice.reference, "reason": reason[:200]},
-            url=notice.url or "",
-            target=notice,
-            actor=user,
+        message = _("The call for tender %(reference)s was cancelled: %(reason)s")
+        _write(
+            user,
+            notice,
+            request,
+            fields,
+            "cancelled",
+            message % {"reference": notice.reference, "reason": reason[:200]},
+            reason=reason,
         )
     _refresh(notice, fields)
     return notice

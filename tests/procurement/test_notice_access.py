@@ -94,3 +94,14 @@ def test_a_notice_cannot_be_given_an_expiry_date(notice_index, buyer, body, clie
     assert response.status_code == 200
     assert "never withdrawn from publication" in response.content.decode()
     assert not NoticePage.objects.filter(reference="2027-AOO-014").exists()
+
+
+def test_the_account_menu_offers_notices_of_ones_body_to_its_members_only(client, home_page, buyer, company_member):
+    client.force_login(buyer)
+    menu = client.get(home_page.url).content.decode()
+    assert 'href="/avis/mes-avis/"' in menu and 'href="/avis/alertes/"' in menu
+
+    client.force_login(company_member)
+    menu = client.get(home_page.url).content.decode()
+    assert 'href="/avis/mes-avis/"' not in menu
+    assert 'href="/avis/suivis/"' in menu and 'href="/avis/alertes/"' in menu
