@@ -51,7 +51,12 @@ def _publisher(revision):
 
 @receiver(page_published)
 def audit_page_published(sender, instance, revision=None, **kwargs):
-    """Who published what: Wagtail's history has it too, the audit log puts it beside the rest."""
+    """Who published what: Wagtail's history has it too, the audit log puts it beside the rest.
+
+    Wagtail sends this signal when a publication only schedules a go-live (the page stays off line):
+    that is not a publication, and the scheduled job's publication at go-live is recorded instead."""
+    if not instance.live:
+        return
     actor = _publisher(revision)
     audit.record(
         AuditEvent.Action.PAGE_PUBLISHED,

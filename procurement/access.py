@@ -1,22 +1,24 @@
 """Who may see or do what with notices. Every view, feed, export and admin screen asks here.
 
 - Published notices (and their answered questions, amendments, DCE) are public.
-- A notice's buyers are the buyers and organization admins of its buyer organization: they edit it
-  (Wagtail admin), see its drafts, answer questions, manage its DCE, see the download log, open,
-  award and cancel. The editors of that same organization (the editor role, who write its guides)
-  may help edit it in the admin, and platform admins any notice; an editor of another body sees no
-  draft of this one. The download log and the questions' askers stay with the notice's buyers.
+- Editing a notice and reading its drafts is Wagtail's page permissions: each body's notices live
+  in its section of the list page, where its groups hold their rights (its buyers and organization
+  admins add, edit and publish; its editors help edit), kept in sync with memberships by the core;
+  platform admins are superusers. Nobody of another body holds any right there.
+- A notice's buyers (the buyers and organization admins of its body) also answer questions, manage
+  its DCE, see the download log, open, award and cancel; the download log and the questions'
+  askers stay with them.
 - Company users (confirmed, active) ask questions; any confirmed account may follow a notice and
   download identified; anyone downloads anonymously.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from wagtail.models import PagePermissionTester
+from wagtail.permissions import page_permission_policy
 
 from intranet import access as core_access
-from intranet.models import Membership
 from procurement.models import NoticePage, SavedSearch, Status
 
 
@@ -28,12 +30,11 @@ def is_notice_buyer(user, notice: NoticePage) -> bool:
 
 
 def can_edit_notice(user, notice: NoticePage) -> bool:
-    """Edit in the Wagtail admin: the notice's buyers, platform editors helping, platform admins."""
+    """Edit in the Wagtail admin, and so read its drafts: what Wagtail's page permissions say (the
+    body's groups on its section: its buyers, its editors helping; platform admins as superusers)."""
     if not user.is_authenticated or not user.is_active:
         return False
-    if is_notice_buyer(user, notice) or core_access.is_platform_admin(user):
-        return True
-    return notice.buyer_id is not None and core_access.role_in(user, notice.buyer_id) == Membership.Role.EDITOR
+    return notice.permissions_for_user(user).can_edit()
 
 
 def publishing_organization_ids(user) -> list[int]:
@@ -43,21 +44,13 @@ def publishing_organization_ids(user) -> list[int]:
     return [org_id for org_id in core_access.organization_ids_of(user) if core_access.can_publish_for(user, org_id)]
 
 
-def helping_organization_ids(user) -> list[int]:
-    """The organizations whose notices `user` may help edit: where they have the editor role."""
-    if not user.is_authenticated:
-        return []
-    return [
-        org_id
-        for org_id in core_access.organization_ids_of(user)
-        if core_access.role_in(user, org_id) == Membership.Role.EDITOR
-    ]
-
-
 def editable_notices(user, queryset: QuerySet | None = None) -> QuerySet:
-    """Notices (drafts included) `user` may edit: for admin listings and "my notices"."""
+    """Notices (drafts included) `user` may edit, by Wagtail's page permissions: for "my notices"."""
     queryset = NoticePage.objects.all() if queryset is None else queryset
-    return queryset.filter(draft_filter(user))
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    editable = page_permission_policy.instances_user_has_permission_for(user, "change")
+    return queryset.filter(pk__in=editable.values("pk"))
 
 
 def is_public(notice: NoticePage) -> bool:
@@ -124,24 +117,10 @@ def access_saved_search(user, alert_id) -> SavedSearch:
     return search
 
 
-def draft_filter(user) -> Q:
-    """For admin listings: notices `user` may see there (every notice only for platform admins)."""
-    if core_access.is_platform_admin(user):
-        return Q()
-    return Q(buyer_id__in=[*publishing_organization_ids(user), *helping_organization_ids(user)])
-
-
 class NoticePermissionTester(PagePermissionTester):
-    """Wagtail's page permissions, narrowed to the notice's organization: a buyer of another body
-    has no permission at all on the notice (no edit, no preview of drafts, no history).
-
-    Published notices are never deleted nor unpublished (they are part of the legal record):
-    they are cancelled, through `procurement.actions`."""
-
-    def __init__(self, user, page):
-        super().__init__(user, page)
-        if not self.user.is_superuser and not can_edit_notice(user, page):
-            self.permissions = set()
+    """Wagtail's page permissions (which the body's groups hold on its section only), less what a
+    published notice never undergoes: it is part of the legal record, so it is never deleted,
+    unpublished or moved; it is cancelled, through `procurement.actions`."""
 
     def can_delete(self, ignore_bulk=False):
         if self.page.first_published_at is not None:

@@ -11,6 +11,7 @@ from wagtail.models import Page
 from intranet.models import Organization
 from intranet.validators import DEPARTMENTS
 from procurement.models import (
+    BuyerNoticesPage,
     ContractNature,
     CPVCode,
     Lot,
@@ -19,6 +20,7 @@ from procurement.models import (
     Outcome,
     Procedure,
 )
+from procurement.setup import ensure_buyer_section
 
 SLUG_PREFIX = "avis-genere-"
 FALLBACK_CPV = ["45233140-2", "90910000-9", "30213100-6", "55523100-3", "09310000-5", "71000000-8"]
@@ -48,9 +50,10 @@ def cpv_index_for(codes) -> str:
 
 
 def bulk_create_notices(index: NoticeIndexPage, count: int, *, start: int = 1, buyers=None, now=None) -> int:
-    """Add live notices numbered start..start+count-1 under `index` that do not exist yet; returns how many.
+    """Add live notices numbered start..start+count-1 under `index` (in their buyers' sections) that do not
+    exist yet; returns how many.
 
-    Rows are written as treebeard would (paths continuing the index's children, `numchild` updated), so
+    Rows are written as treebeard would (paths continuing each section's children, `numchild` updated), so
     `Page.find_problems()` stays clean; the NoticePage rows go in with one executemany. The notices have no
     revision, search-index entry or audit event: they exist to measure lists and pages, not history.
     Deadlines spread from 60 days ago to 90 days ahead of `now`; some are opened, awarded or cancelled.
@@ -73,50 +76,62 @@ def bulk_create_notices(index: NoticeIndexPage, count: int, *, start: int = 1, b
     procedures = list(Procedure.values)
     content_type = ContentType.objects.get_for_model(NoticePage)
 
+    # Each notice goes to its buyer's section (the buyer follows from the number, as before).
+    by_buyer: dict[int, list[str]] = {}
+    for slug in missing:
+        number = int(slug.removeprefix(SLUG_PREFIX))
+        by_buyer.setdefault(buyer_ids[number % len(buyer_ids)], []).append(slug)
+    organizations = Organization.objects.in_bulk(list(by_buyer))
     with transaction.atomic():
-        parent = NoticeIndexPage.objects.select_for_update().get(pk=index.pk)
-        last = Page.objects.filter(path__startswith=parent.path, depth=parent.depth + 1).order_by("-path").first()
-        next_step = Page._str2int(last.path[-Page.steplen :]) + 1 if last else 1
-        pages = []
-        for offset, slug in enumerate(missing):
-            number = int(slug.removeprefix(SLUG_PREFIX))
-            title = f"{SUBJECTS[number % len(SUBJECTS)]} {PLACES[number % len(PLACES)]} (lot {number})"
-            published = now - datetime.timedelta(days=number % 120, minutes=number % 1440)
-            pages.append(
-                Page(
-                    title=title,
-                    draft_title=title,
-                    slug=slug,
-                    content_type=content_type,
-                    path=Page._get_path(parent.path, parent.depth + 1, next_step + offset),
-                    depth=parent.depth + 1,
-                    numchild=0,
-                    url_path=f"{parent.url_path}{slug}/",
-                    live=True,
-                    has_unpublished_changes=False,
-                    first_published_at=published,
-                    last_published_at=published,
-                    live_revision=None,
-                    locale_id=parent.locale_id,
-                )
-            )
-        Page.objects.bulk_create(pages, batch_size=500)
-        ids = dict(
-            Page.objects.filter(slug__startswith=SLUG_PREFIX, depth=parent.depth + 1, path__startswith=parent.path)
-            .filter(slug__in=missing)
-            .values_list("slug", "pk")
-        )
-        rows, lots = [], []
-        for slug in missing:
-            number = int(slug.removeprefix(SLUG_PREFIX))
-            rows_lots = _lots_for(number, cpvs)
-            row = _notice_row(ids[slug], number, now, buyer_ids, cpvs, natures, procedures, rows_lots)
-            rows.append(row)
-            lots.extend(Lot(notice_id=ids[slug], sort_order=i, **lot) for i, lot in enumerate(rows_lots))
-        _insert_notice_rows(rows)
-        Lot.objects.bulk_create(lots, batch_size=1000)
-        Page.objects.filter(pk=parent.pk).update(numchild=parent.numchild + len(missing))
+        for buyer_id, slugs in by_buyer.items():
+            section = ensure_buyer_section(organizations[buyer_id], index)
+            _bulk_create_in_section(section, slugs, now, [buyer_id], cpvs, natures, procedures, content_type)
     return len(missing)
+
+
+def _bulk_create_in_section(section, missing, now, buyer_ids, cpvs, natures, procedures, content_type) -> None:
+    parent = BuyerNoticesPage.objects.select_for_update().get(pk=section.pk)
+    last = Page.objects.filter(path__startswith=parent.path, depth=parent.depth + 1).order_by("-path").first()
+    next_step = Page._str2int(last.path[-Page.steplen :]) + 1 if last else 1
+    pages = []
+    for offset, slug in enumerate(missing):
+        number = int(slug.removeprefix(SLUG_PREFIX))
+        title = f"{SUBJECTS[number % len(SUBJECTS)]} {PLACES[number % len(PLACES)]} (lot {number})"
+        published = now - datetime.timedelta(days=number % 120, minutes=number % 1440)
+        pages.append(
+            Page(
+                title=title,
+                draft_title=title,
+                slug=slug,
+                content_type=content_type,
+                path=Page._get_path(parent.path, parent.depth + 1, next_step + offset),
+                depth=parent.depth + 1,
+                numchild=0,
+                url_path=f"{parent.url_path}{slug}/",
+                live=True,
+                has_unpublished_changes=False,
+                first_published_at=published,
+                last_published_at=published,
+                live_revision=None,
+                locale_id=parent.locale_id,
+            )
+        )
+    Page.objects.bulk_create(pages, batch_size=500)
+    ids = dict(
+        Page.objects.filter(depth=parent.depth + 1, path__startswith=parent.path)
+        .filter(slug__in=missing)
+        .values_list("slug", "pk")
+    )
+    rows, lots = [], []
+    for slug in missing:
+        number = int(slug.removeprefix(SLUG_PREFIX))
+        rows_lots = _lots_for(number, cpvs)
+        row = _notice_row(ids[slug], number, now, buyer_ids, cpvs, natures, procedures, rows_lots)
+        rows.append(row)
+        lots.extend(Lot(notice_id=ids[slug], sort_order=i, **lot) for i, lot in enumerate(rows_lots))
+    _insert_notice_rows(rows)
+    Lot.objects.bulk_create(lots, batch_size=1000)
+    Page.objects.filter(pk=parent.pk).update(numchild=parent.numchild + len(missing))
 
 
 def _lots_for(number: int, cpvs: list[str]) -> list[dict]:

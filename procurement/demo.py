@@ -50,7 +50,7 @@ from procurement.models import (
     Status,
 )
 from procurement.reference_data import cpv_path, load_cpv
-from procurement.setup import ensure_notice_index
+from procurement.setup import ensure_buyer_section, ensure_notice_index
 
 SEED = 2027
 
@@ -327,7 +327,7 @@ def _create_notice(plan: Plan, index: NoticeIndexPage, buyer: Organization, user
     )
     for number, title, cpv, value, description in plan.lots:
         notice.lots.add(Lot(number=number, title=title, cpv=cpv, estimated_value=value, description=description))
-    index.add_child(instance=notice)
+    ensure_buyer_section(buyer, index).add_child(instance=notice)
     # The DCE is put together before publication (no amendment needed then).
     documents = []
     if plan.documents:
@@ -507,7 +507,7 @@ def seed_notices(count: int | None = None, scale: int = 1, now: datetime.datetim
     organizations = {o.siret: o for o in Organization.objects.filter(siret__in=sirets.values())}
     bodies = {key: organizations.get(siret) for key, siret in sirets.items()}
     companies = {d.key: bodies[d.key] for d in COMPANIES if bodies.get(d.key)}
-    existing = set(NoticePage.objects.child_of(index).values_list("slug", flat=True))
+    existing = set(NoticePage.objects.descendant_of(index).values_list("slug", flat=True))
     ctx = {
         "now": now,
         "people": people,

@@ -3,7 +3,6 @@
 import re
 from datetime import timedelta
 
-from django import forms
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
@@ -11,11 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from wagtail.admin.forms import WagtailAdminPageForm
 
-from intranet import access as core_access
-from intranet.models import Organization
-from procurement import access
 from procurement.actions.publication import LOT_FIELDS, describe_changes, notice_snapshot, snapshot
-from procurement.models import CPVCode, NoticePage, Procedure
+from procurement.models import BuyerNoticesPage, CPVCode, NoticePage, Procedure
 from procurement.templatetags.procurement_tags import paris_datetime
 
 CPV_FULL = re.compile(r"^\d{8}-\d$")
@@ -116,22 +112,9 @@ class NoticePageForm(WagtailAdminPageForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        user = self.for_user
-        # Platform admins may publish for any member body; everybody else for their own bodies only.
-        self.is_helper = bool(user and core_access.is_platform_admin(user))
-        if "buyer" in self.fields:
-            bodies = Organization.objects.exclude(kind=Organization.Kind.COMPANY).order_by("name")
-            if not self.is_helper:
-                allowed = set(access.publishing_organization_ids(user)) if user else set()
-                if self.instance.buyer_id:
-                    allowed.add(self.instance.buyer_id)
-                bodies = bodies.filter(pk__in=allowed)
-                if not self.instance.pk and len(allowed) == 1:
-                    (only,) = allowed
-                    self.initial["buyer"] = self.initial.get("buyer") or only
-                    if self.instance.buyer_id is None:
-                        self.instance.buyer_id = only  # the admin's permission checks need the buyer
-            self.fields["buyer"].queryset = bodies
+        if self.instance.buyer_id is None and isinstance(getattr(self.parent_page, "specific", None), BuyerNoticesPage):
+            # A notice belongs to the body whose section it is added to: no choice to make, none to forge.
+            self.instance.buyer_id = self.parent_page.specific.organization_id
         if "amendment_reason" in self.fields and not self.is_bound:
             # Each amendment has its own reason: the previous one's is not offered again, unless it
             # belongs to a draft not yet published.
@@ -139,16 +122,6 @@ class NoticePageForm(WagtailAdminPageForm):
                 self.initial["amendment_reason"] = ""
 
     # --- fields -------------------------------------------------------------------------------
-
-    def clean_buyer(self):
-        buyer = self.cleaned_data.get("buyer")
-        if buyer and self.instance.pk and self.instance.buyer_id and buyer.pk != self.instance.buyer_id:
-            if not (self.for_user and self.for_user.is_superuser):
-                raise forms.ValidationError(
-                    _("A notice stays with the organization that created it; it cannot be moved to another one."),
-                    code="buyer_changed",
-                )
-        return buyer
 
     # --- the whole form -----------------------------------------------------------------------
 
@@ -184,7 +157,7 @@ class NoticePageForm(WagtailAdminPageForm):
         return kept
 
     def _clean_reference(self, cleaned):
-        buyer, reference = cleaned.get("buyer"), (cleaned.get("reference") or "").strip()
+        buyer, reference = self.instance.buyer, (cleaned.get("reference") or "").strip()
         if not buyer or not reference:
             return
         cleaned["reference"] = reference

@@ -12,6 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
@@ -101,7 +102,7 @@ class NoticeIndexPage(RoutablePageMixin, Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["intranet.HomePage"]
-    subpage_types = ["procurement.NoticePage"]
+    subpage_types = ["procurement.BuyerNoticesPage"]
     max_count = 1
 
     class Meta:
@@ -113,6 +114,37 @@ class NoticeIndexPage(RoutablePageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(listing.notice_list_context(request, self))
         return context
+
+
+class BuyerNoticesPage(Page):
+    """One member body's notices: its subtree of the list page (/appels-d-offres/<body>/), created with
+    the body. The body's Wagtail groups hold their rights on this page only (`procurement.setup`), so
+    Wagtail's own permission model keeps each body's drafts to itself in every admin view, report,
+    chooser and bulk action. Visitors opening it see the list filtered on this buyer."""
+
+    organization = models.OneToOneField(
+        Organization,
+        verbose_name=_("buyer"),
+        on_delete=models.PROTECT,
+        related_name="notice_section",
+        limit_choices_to=~Q(kind=Organization.Kind.COMPANY),
+    )
+
+    content_panels = [FieldPanel("title")]
+    promote_panels = []
+    parent_page_types = ["procurement.NoticeIndexPage"]
+    subpage_types = ["procurement.NoticePage"]
+    is_creatable = False  # made with the body (`procurement.setup.ensure_buyer_section`)
+
+    class Meta:
+        verbose_name = _("buyer's notices")
+        verbose_name_plural = _("buyers' notices")
+
+    def serve(self, request, *args, **kwargs):
+        from django.shortcuts import redirect
+
+        index = self.get_parent()
+        return redirect(f"{index.url}?buyer={self.organization_id}")
 
 
 class NoticePage(Page):
@@ -217,7 +249,7 @@ class NoticePage(Page):
 
     content_panels = [
         FieldPanel("title", heading=_("Object of the contract")),
-        FieldRowPanel([FieldPanel("reference"), FieldPanel("buyer")]),
+        FieldPanel("reference"),
         FieldPanel("description"),
         FieldRowPanel([FieldPanel("nature"), FieldPanel("procedure")]),
         MultiFieldPanel(
@@ -242,7 +274,7 @@ class NoticePage(Page):
         ),
         FieldPanel("amendment_reason"),
     ]
-    parent_page_types = ["procurement.NoticeIndexPage"]
+    parent_page_types = ["procurement.BuyerNoticesPage"]  # its buyer's section: the buyer follows from it
     subpage_types = []
 
     @classproperty
@@ -319,6 +351,27 @@ class NoticePage(Page):
         for name in self.LIFECYCLE_FIELDS:
             setattr(obj, name, getattr(self, name))
         return obj
+
+    def full_clean(self, *args, **kwargs):
+        """The buyer is the section's organization: set from it when a notice is added there."""
+        self._checked_section = section = self._section()
+        if section is not None and self.buyer_id is None:
+            self.buyer_id = section.organization_id
+        return super().full_clean(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        section = getattr(self, "_checked_section", None)
+        if section is not None and self.buyer_id != section.organization_id:
+            raise ValidationError(
+                _("A notice stays with the organization that created it; it cannot be moved to another one.")
+            )
+
+    def _section(self):
+        """The buyer's section this notice is in (or being added to), if any."""
+        if not self.path or self.depth is None or self.depth < 2:
+            return None
+        return BuyerNoticesPage.objects.filter(path=self.path[: -self.steplen]).only("organization_id").first()
 
     def save(self, *args, **kwargs):
         """A whole-row save (publishing a revision, the admin) writes the lifecycle as it is in the

@@ -1,25 +1,78 @@
-"""The notice list page and the Buyers group's permissions on it."""
+"""The notice list page and one section per member body under it, on which that body's Wagtail groups
+hold their rights: its buyers add, edit and publish its notices, its editors help edit them. Nobody
+else holds any right under the list page (platform admins are superusers), so Wagtail's own
+permission model keeps each body's drafts to itself everywhere in the admin."""
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
 from wagtail.models import GroupPagePermission
 
-from intranet.actions.accounts import BUYERS_GROUP, EDITORS_GROUP
-from procurement.models import NoticeIndexPage
+from intranet.actions.accounts import ensure_body_groups
+from intranet.models import BodyGroup, Organization
+from procurement.models import BuyerNoticesPage, NoticeIndexPage
 
 INDEX_SLUG = "appels-d-offres"  # the main menu links there
-BUYER_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page")
-# Platform editors help buyers fix a notice; publishing stays with the buyers.
-EDITOR_PAGE_PERMISSIONS = ("change_page",)
+SECTION_PERMISSIONS = {
+    BodyGroup.Kind.PUBLISHERS: ("add_page", "change_page", "publish_page"),
+    # Editors of the body help its buyers fix a notice; publishing stays with the buyers.
+    BodyGroup.Kind.EDITORS: ("change_page",),
+}
 
 
-def grant_buyer_permissions(index: NoticeIndexPage) -> None:
-    """Buyers may add, edit and publish notices under the list page; `NoticePermissionTester`
-    then narrows each notice to its own organization. Editors may change notices, not publish them."""
-    grants = {BUYERS_GROUP: BUYER_PAGE_PERMISSIONS, EDITORS_GROUP: EDITOR_PAGE_PERMISSIONS}
-    for group in Group.objects.filter(name__in=grants):
-        for codename in grants[group.name]:
-            permission = Permission.objects.get(content_type__app_label="wagtailcore", codename=codename)
-            GroupPagePermission.objects.get_or_create(group=group, page=index, permission=permission)
+def grant_section_permissions(section: BuyerNoticesPage) -> None:
+    """The body's groups' rights on its section, and on nothing else (idempotent)."""
+    groups = ensure_body_groups(section.organization)
+    permissions = {
+        p.codename: p
+        for p in Permission.objects.filter(
+            content_type__app_label="wagtailcore", codename__in={c for cs in SECTION_PERMISSIONS.values() for c in cs}
+        )
+    }
+    for kind, codenames in SECTION_PERMISSIONS.items():
+        for codename in codenames:
+            GroupPagePermission.objects.get_or_create(
+                group=groups[kind], page=section, permission=permissions[codename]
+            )
+
+
+def _free_slug(index: NoticeIndexPage, organization: Organization) -> str:
+    slug = slugify(organization.name)[:60] or f"acheteur-{organization.pk}"
+    if BuyerNoticesPage.objects.child_of(index).filter(slug=slug).exists():
+        slug = f"{slug}-{organization.pk}"
+    return slug
+
+
+def ensure_buyer_section(organization: Organization, index: NoticeIndexPage | None = None) -> BuyerNoticesPage:
+    """The body's section of the notice list, created (published, with its groups' rights) if missing."""
+    section = BuyerNoticesPage.objects.filter(organization=organization).first()
+    if section is not None:
+        return section
+    if organization.is_company:
+        raise ValueError(f"{organization} is a company: companies publish no notices")
+    index = index or NoticeIndexPage.objects.get()
+    with transaction.atomic():
+        now = timezone.now()
+        section = BuyerNoticesPage(
+            title=organization.name,
+            slug=_free_slug(index, organization),
+            organization=organization,
+            live=True,
+            first_published_at=now,
+            last_published_at=now,
+        )
+        index.add_child(instance=section)
+        grant_section_permissions(section)
+    return section
+
+
+def ensure_buyer_sections(index: NoticeIndexPage) -> None:
+    """A section for every member body that has none yet."""
+    for organization in Organization.objects.exclude(kind=Organization.Kind.COMPANY).filter(
+        notice_section__isnull=True
+    ):
+        ensure_buyer_section(organization, index)
 
 
 def ensure_notice_index(home) -> NoticeIndexPage:

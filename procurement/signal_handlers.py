@@ -4,6 +4,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from wagtail.signals import page_published
 
+from intranet.models import Organization
 from procurement import (
     cpv_index,  # noqa: F401 (keeps NoticePage.cpv_index filled on publication)
     transitions,  # noqa: F401 (registers the periodic jobs, in the worker too)
@@ -12,16 +13,31 @@ from procurement.models import NoticeIndexPage, NoticePage
 
 
 @receiver(post_save, sender=NoticeIndexPage)
-def give_buyers_the_notice_list(sender, instance, created, raw=False, **kwargs):
+def give_each_body_its_section(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
-        from procurement.setup import grant_buyer_permissions
+        from procurement.setup import ensure_buyer_sections
 
-        grant_buyer_permissions(instance)
+        ensure_buyer_sections(instance)
+
+
+@receiver(post_save, sender=Organization)
+def give_a_new_body_its_section(sender, instance, created, raw=False, **kwargs):
+    """A body's section (and its groups' rights) exists from its creation, so its buyers can publish."""
+    if created and not raw and instance.is_member_body:
+        index = NoticeIndexPage.objects.first()
+        if index is not None:
+            from procurement.setup import ensure_buyer_section
+
+            ensure_buyer_section(instance, index)
 
 
 @receiver(page_published, sender=NoticePage)
 def record_notice_publication(sender, instance, revision=None, **kwargs):
-    """Every publication (admin, scheduled, code): the announced state, alerts or an amendment."""
+    """Every publication that puts the notice on line (admin, scheduled, code): the announced state,
+    alerts or an amendment. A publication that only schedules a go-live (Wagtail sends the signal then
+    too) announces nothing: the scheduled job's publication at go-live does, once."""
+    if not instance.live:
+        return
     from procurement.actions.publication import do_handle_publication
 
     do_handle_publication(instance, actor=getattr(revision, "user", None))

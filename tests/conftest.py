@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 from wagtail.models import Page, Site
 
+from intranet.actions.accounts import sync_wagtail_groups
 from intranet.models import HomePage, Membership, Organization, User
 
 Role = Membership.Role
@@ -55,6 +56,8 @@ def make_user(db):
         user = User.objects.create_user(email=email, password=PASSWORD, **fields)
         if organization is not None:
             Membership.objects.create(user=user, organization=organization, role=role or Role.BUYER)
+            # What every membership action does: the Wagtail groups of the role (admin rights on the body's pages).
+            sync_wagtail_groups(user)
         return user
 
     return make

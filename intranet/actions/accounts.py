@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intranet import access, audit
-from intranet.models import AuditEvent, CompanyRegistration, Invitation, Membership, Organization, User
+from intranet.models import AuditEvent, BodyGroup, CompanyRegistration, Invitation, Membership, Organization, User
 from intranet.models.accounts import hash_token
 from intranet.notifications import notify
 from intranet.validators import normalize_siret
@@ -25,11 +25,8 @@ Role = Membership.Role
 Status = Membership.Status
 EMAIL_CONFIRMATION_SALT = "intranet.confirm-email"
 EMAIL_CONFIRMATION_MAX_AGE = 60 * 60 * 24 * 3  # three days
-# Wagtail's own "Editors" group (created by its migrations) gives admin access and page editing.
+# Wagtail's own "Editors" group (created by its migrations): the knowledge base's writers, platform-wide.
 EDITORS_GROUP = "Editors"
-# Buyers and organization admins of member bodies: admin access to publish their body's notices
-# (the group's page permissions are granted by the procurement app's migration).
-BUYERS_GROUP = "Buyers"
 
 
 def _absolute(path: str) -> str:
@@ -49,22 +46,74 @@ def _check_role_fits(organization: Organization, role: str) -> None:
         raise ValidationError(_("This role does not exist for this kind of organization."), code="bad_role")
 
 
-def sync_editor_group(user: User) -> None:
-    """Editors get Wagtail's Editors group (admin access, page editing), buyers of member bodies the
-    Buyers group (admin access for their notices); others lose them."""
-    roles = {
-        role
-        for role, kind in Membership.objects.filter(user=user, status=Status.ACTIVE).values_list(
-            "role", "organization__kind"
+# What a body's groups may do outside its pages: reach the admin and choose documents and images.
+BODY_GROUP_PERMISSIONS = (
+    ("wagtailadmin", "access_admin"),
+    ("wagtaildocs", "choose_document"),
+    ("wagtailimages", "choose_image"),
+)
+BODY_GROUP_LABELS = {BodyGroup.Kind.PUBLISHERS: "acheteurs", BodyGroup.Kind.EDITORS: "rédaction"}
+
+
+def body_group_name(organization: Organization, kind: str) -> str:
+    """Unique (the id) and readable in the admin's group list (the name, in the site's language)."""
+    return f"{organization.name[:100]} · {BODY_GROUP_LABELS[kind]} (#{organization.pk})"
+
+
+def ensure_body_groups(organization: Organization) -> dict[str, Group]:
+    """The body's Wagtail groups by kind, created with admin access if missing; none for a company.
+    Apps grant them page permissions on the body's own subtree."""
+    if organization.is_company:
+        return {}
+    existing = {bg.kind: bg.group for bg in BodyGroup.objects.filter(organization=organization).select_related("group")}
+    missing = [kind for kind in BodyGroup.Kind if kind not in existing]
+    if missing:
+        permissions = list(
+            Permission.objects.filter(
+                content_type__app_label__in={app for app, _codename in BODY_GROUP_PERMISSIONS},
+                codename__in={codename for _app, codename in BODY_GROUP_PERMISSIONS},
+            )
         )
-        if kind != Organization.Kind.COMPANY
-    }
-    wanted = {EDITORS_GROUP: Role.EDITOR in roles, BUYERS_GROUP: bool(roles & {Role.BUYER, Role.ORG_ADMIN})}
-    for group in Group.objects.filter(name__in=wanted):
-        if wanted[group.name]:
-            user.groups.add(group)
+        with transaction.atomic():
+            for kind in missing:
+                group, _created = Group.objects.get_or_create(name=body_group_name(organization, kind))
+                group.permissions.add(*permissions)
+                BodyGroup.objects.create(organization=organization, kind=kind, group=group)
+                existing[kind] = group
+    return existing
+
+
+def sync_wagtail_groups(user: User) -> None:
+    """Put `user` in the Wagtail groups of their roles, and out of the others: each body's publishers
+    group (buyers, organization admins) or editors group, and Wagtail's Editors group (the knowledge
+    base) for anyone with the editor role. Called by every membership change."""
+    memberships = (
+        Membership.objects.filter(user=user, status=Status.ACTIVE)
+        .exclude(organization__kind=Organization.Kind.COMPANY)
+        .select_related("organization")
+    )
+    wanted = set()
+    is_editor = False
+    for membership in memberships:
+        is_editor |= membership.role == Role.EDITOR
+        groups = ensure_body_groups(membership.organization)
+        for kind, roles in BodyGroup.ROLES.items():
+            if membership.role in roles:
+                wanted.add(groups[kind].pk)
+    current = set(user.groups.filter(body_group__isnull=False).values_list("pk", flat=True))
+    if current - wanted:
+        user.groups.remove(*(current - wanted))
+    if wanted - current:
+        user.groups.add(*(wanted - current))
+    editors = Group.objects.filter(name=EDITORS_GROUP).first()
+    if editors is not None:
+        if is_editor:
+            user.groups.add(editors)
         else:
-            user.groups.remove(group)
+            user.groups.remove(editors)
+    # Wagtail and Django cache a user's permissions on the user object for the request.
+    for name in ("_page_permission_cache", "_explorable_root_page_cache", "_perm_cache", "_group_perm_cache"):
+        user.__dict__.pop(name, None)
 
 
 # --- organizations -------------------------------------------------------------------------
@@ -75,6 +124,7 @@ def do_create_organization(*, name: str, kind: str, siret: str, actor=None, requ
     organization.full_clean()
     with transaction.atomic():
         organization.save()
+        ensure_body_groups(organization)
         audit.record(AuditEvent.Action.ORGANIZATION_CREATED, actor=actor, request=request, organization=organization)
     return organization
 
@@ -94,6 +144,11 @@ def do_update_organization(organization: Organization, *, actor=None, request=No
     organization.full_clean()
     with transaction.atomic():
         organization.save(update_fields=list(fields) or None)
+        for body_group in BodyGroup.objects.filter(organization=organization).select_related("group"):
+            name = body_group_name(organization, body_group.kind)
+            if body_group.group.name != name:
+                body_group.group.name = name
+                body_group.group.save(update_fields=["name"])
     return organization
 
 
@@ -345,7 +400,7 @@ def do_accept_invitation(
             membership.save(update_fields=["role", "status"])
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
-        sync_editor_group(user)
+        sync_wagtail_groups(user)
         audit.record(
             AuditEvent.Action.INVITATION_ACCEPTED,
             actor=user,
@@ -400,7 +455,7 @@ def do_change_role(membership: Membership, role: str, *, actor: User, request=No
         old = membership.role
         membership.role = role
         membership.save(update_fields=["role"])
-        sync_editor_group(membership.user)
+        sync_wagtail_groups(membership.user)
         audit.record(
             AuditEvent.Action.ROLE_CHANGED,
             actor=actor,
@@ -431,7 +486,7 @@ def do_remove_member(membership: Membership, *, actor: User, request=None) -> No
             raise ValidationError(_("The organization must keep at least one administrator."), code="last_admin")
         user, organization = membership.user, membership.organization
         membership.delete()
-        sync_editor_group(user)
+        sync_wagtail_groups(user)
         audit.record(
             AuditEvent.Action.MEMBERSHIP_REMOVED,
             actor=actor,
@@ -498,7 +553,7 @@ def do_add_member(*, organization: Organization, user: User, role: str, actor=No
         membership, _created = Membership.objects.update_or_create(
             user=user, organization=organization, defaults={"role": role, "status": Status.ACTIVE}
         )
-        sync_editor_group(user)
+        sync_wagtail_groups(user)
         audit.record(
             AuditEvent.Action.MEMBERSHIP_ADDED,
             actor=actor,

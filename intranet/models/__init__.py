@@ -1,6 +1,6 @@
 """Models of the core: people, organizations, notifications, audit log and site pages."""
 
-from .accounts import CompanyRegistration, Invitation, Membership, Organization, User
+from .accounts import BodyGroup, CompanyRegistration, Invitation, Membership, Organization, User
 from .audit import AuditEvent
 from .notifications import Notification
 from .pages import HomePage, StandardPage
@@ -8,6 +8,7 @@ from .scheduling import ScheduledRun
 
 __all__ = [
     "AuditEvent",
+    "BodyGroup",
     "CompanyRegistration",
     "HomePage",
     "Invitation",

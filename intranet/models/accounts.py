@@ -200,6 +200,34 @@ class Membership(models.Model):
         return self.role in self.ADMIN_ROLES
 
 
+class BodyGroup(models.Model):
+    """The Wagtail group of one role in one member body. Apps grant it page permissions on the body's
+    own subtree (its notices, for example), so that every Wagtail view, report, chooser and bulk action
+    enforces who may do what by itself; the membership actions keep people in the right groups."""
+
+    class Kind(models.TextChoices):
+        PUBLISHERS = "publishers", _("Buyers")  # buyers and organization admins: create, edit, publish
+        EDITORS = "editors", _("Editors")  # the editor role: help edit, never publish
+
+    # Which roles of a body each group holds.
+    ROLES = {
+        Kind.PUBLISHERS: (Membership.Role.BUYER, Membership.Role.ORG_ADMIN),
+        Kind.EDITORS: (Membership.Role.EDITOR,),
+    }
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="wagtail_groups")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    group = models.OneToOneField("auth.Group", on_delete=models.CASCADE, related_name="body_group")
+
+    class Meta:
+        verbose_name = _("body group")
+        verbose_name_plural = _("body groups")
+        constraints = [models.UniqueConstraint(fields=["organization", "kind"], name="one_group_per_body_role")]
+
+    def __str__(self):
+        return self.group.name
+
+
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from intranet.actions.accounts import sync_editor_group
+from intranet.actions.accounts import sync_wagtail_groups
 from procurement.actions.documents import do_add_document
 from procurement.actions.questions import do_answer_question, do_ask_question
 from procurement.models import Amendment
@@ -27,7 +27,7 @@ def lively_notice(make_notice, buyer, company_member):  # noqa: F811
 
 
 def _lively_notice(make_notice, buyer, company_member):  # noqa: F811
-    sync_editor_group(buyer)
+    sync_wagtail_groups(buyer)
     notice = make_notice(
         "Entretien de la voirie communale",
         main_cpv="45233141-9",

@@ -56,6 +56,12 @@ def test_a_logged_in_buyer_sees_their_name_unread_count_and_a_logout_form(login,
     assert '<span class="bell-count" data-unread-count>2</span>' in html
     assert f'<form method="post" action="{reverse("logout")}"' in html
     assert reverse("login") + '"' not in html
+    # Buyers publish their body's notices in the Wagtail admin: the menu leads there.
+    assert f'href="{reverse("wagtailadmin_home")}"' in html
+
+
+def test_a_company_member_gets_no_admin_link(login, company_member, home):
+    html = login(company_member).get("/").content.decode()
     assert reverse("wagtailadmin_home") not in html
 
 

@@ -166,18 +166,17 @@ def test_a_rejected_guide_stays_a_draft(login, wagtail_editor, platform_admin, t
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.PAGE_PUBLISHED, details__page_id=guide.pk).exists()
 
 
-def test_a_buyer_without_the_editor_role_cannot_reach_the_admin_nor_create_a_guide(login, buyer, topic):
+def test_a_buyer_without_the_editor_role_cannot_create_a_guide(login, buyer, topic):
+    """Buyers reach the admin for their body's notices; the knowledge base is not theirs to write."""
     client = login(buyer)
     url = reverse("wagtailadmin_pages:add", args=["knowledge", "guidepage", topic.pk])
 
-    assert client.get(url).status_code in (302, 403)
+    assert client.get(url).status_code in (302, 403, 404)
     response = client.post(url, {**guide_form(), "action-submit": "Submit for moderation"})
 
-    assert response.status_code in (302, 403)
-    if response.status_code == 302:
-        assert "/admin/login/" in response["Location"]
+    assert response.status_code in (302, 403, 404)
     assert not GuidePage.objects.filter(slug="rediger-un-dce-de-nettoyage").exists()
-    assert client.get(reverse("wagtailadmin_home")).status_code in (302, 403)
+    assert not topic.permissions_for_user(buyer).can_add_subpage()
 
 
 def test_a_visitor_is_sent_to_the_login_page(client, topic):

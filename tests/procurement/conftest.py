@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from procurement.models import CPVCode, Lot, NoticePage
 from procurement.reference_data import cpv_path, load_cpv
-from procurement.setup import ensure_notice_index
+from procurement.setup import ensure_buyer_section, ensure_notice_index
 
 _counter = itertools.count(1)
 
@@ -95,7 +95,7 @@ def make_notice(notice_index, body, cpv_codes):
         notice = NoticePage(title=title, slug=f"avis-{n}", buyer=buyer or body, live=False, **values)
         for number, lot_title, cpv, value in lots:
             notice.lots.add(Lot(number=number, title=lot_title, cpv=cpv, estimated_value=value))
-        notice_index.add_child(instance=notice)
+        ensure_buyer_section(buyer or body, notice_index).add_child(instance=notice)
         revision = notice.save_revision()
         if live:
             revision.publish()

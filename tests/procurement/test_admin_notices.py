@@ -2,12 +2,14 @@
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
-from intranet.actions.accounts import sync_editor_group
+from intranet.actions.accounts import sync_wagtail_groups
 from intranet.models import AuditEvent, Membership
-from procurement.models import CPVCode, NoticePage
+from procurement.models import BuyerNoticesPage, CPVCode, NoticePage
+from procurement.setup import ensure_buyer_section
 
 pytestmark = pytest.mark.django_db
 
@@ -23,15 +25,22 @@ def frozen_today():
 
 @pytest.fixture
 def admin_buyer(buyer):
-    sync_editor_group(buyer)
+    sync_wagtail_groups(buyer)
     return buyer
 
 
 @pytest.fixture
 def other_buyer(make_user, other_body):
     person = make_user("acheteur@chu-brest.fr", other_body, Membership.Role.BUYER)
-    sync_editor_group(person)
+    sync_wagtail_groups(person)
     return person
+
+
+def make_org_through_the_action(name):
+    from intranet.actions.accounts import do_create_organization
+    from tests.conftest import make_siret
+
+    return do_create_organization(name=name, kind="commune", siret=make_siret(), department="29")
 
 
 def notice_form(buyer_org, lots=(), **overrides):
@@ -69,15 +78,16 @@ def notice_form(buyer_org, lots=(), **overrides):
     return nested_form_data(data)
 
 
-def add_url(index):
-    return reverse("wagtailadmin_pages:add", args=["procurement", "noticepage", index.pk])
+def add_url(section):
+    return reverse("wagtailadmin_pages:add", args=["procurement", "noticepage", section.pk])
 
 
 def post_notice(client, index, buyer_org, lots=(), publish=False, **overrides):
+    """Post the admin's "add a notice" form in `buyer_org`'s section of the list page."""
     data = notice_form(buyer_org, lots=lots, **overrides)
     if publish:
         data["action-publish"] = "Publish"
-    return client.post(add_url(index), data)
+    return client.post(add_url(ensure_buyer_section(buyer_org, index)), data)
 
 
 def errors_of(response) -> dict:
@@ -101,30 +111,43 @@ def test_a_buyer_creates_a_notice_with_lots_through_the_admin_form(login, admin_
     assert [(lot.number, lot.title) for lot in draft.lots.all()] == [(1, "Parcs du centre"), (2, "Parcs de quartier")]
 
 
-def test_the_buyer_field_offers_only_the_buyers_own_body_preselected(
-    login, admin_buyer, body, other_body, notice_index
+def test_the_buyer_is_the_body_whose_section_the_notice_is_added_to(
+    login, admin_buyer, body, other_body, notice_index, cpv_codes
 ):
-    response = login(admin_buyer).get(add_url(notice_index))
+    client = login(admin_buyer)
+    assert "buyer" not in client.get(add_url(ensure_buyer_section(body, notice_index))).context["form"].fields
 
-    field = response.context["form"].fields["buyer"]
-    assert list(field.queryset) == [body]
-    assert response.context["form"]["buyer"].value() == body.pk
+    # A forged "buyer" value is no field of the form: the notice is the section's body's.
+    response = post_notice(client, notice_index, body, buyer=other_body.pk)
+
+    assert response.status_code == 302, errors_of(response)
+    assert NoticePage.objects.get(reference="2027-AOO-014").buyer == body
 
 
-def test_a_buyer_cannot_create_a_notice_for_another_body(login, admin_buyer, other_body, notice_index, cpv_codes):
-    response = post_notice(login(admin_buyer), notice_index, other_body)
+def test_a_buyer_cannot_create_a_notice_in_another_bodys_section(
+    login, admin_buyer, other_body, notice_index, cpv_codes
+):
+    client = login(admin_buyer)
+    section = ensure_buyer_section(other_body, notice_index)
 
-    assert response.status_code == 200
-    assert "buyer" in errors_of(response)
+    assert client.get(add_url(section)).status_code in (302, 403, 404)
+    response = post_notice(client, notice_index, other_body)
+
+    assert response.status_code in (302, 403, 404)
     assert not NoticePage.objects.exists()
 
 
-def test_a_platform_admin_sees_every_member_body_but_no_company(
-    login, platform_admin, body, other_body, company, notice_index
+def test_every_member_body_has_a_section_and_no_company_has_one(
+    login, platform_admin, body, other_body, company, notice_index, cpv_codes
 ):
-    response = login(platform_admin).get(add_url(notice_index))
+    sections = {section.organization for section in BuyerNoticesPage.objects.child_of(notice_index)}
+    assert sections == {body, other_body}
 
-    assert set(response.context["form"].fields["buyer"].queryset) == {body, other_body}
+    # A body created later gets its section at once; platform admins may add a notice in any section.
+    later = make_org_through_the_action("Commune de Plouzané")
+    response = post_notice(login(platform_admin), notice_index, later)
+    assert response.status_code == 302, errors_of(response)
+    assert NoticePage.objects.get().buyer == later
 
 
 def test_publishing_a_notice_audits_it_and_stores_what_was_announced(login, admin_buyer, body, notice_index, cpv_codes):
@@ -259,12 +282,19 @@ def test_another_body_may_reuse_the_reference(login, other_buyer, other_body, no
 def test_a_buyer_cannot_move_a_notice_to_another_of_their_bodies(login, admin_buyer, make_org, notice_index, notice):
     second = make_org("Rennes Métropole")
     Membership.objects.create(user=admin_buyer, organization=second, role=Membership.Role.BUYER)
+    sync_wagtail_groups(admin_buyer)
+    client = login(admin_buyer)
     data = notice_form(second, slug=notice.slug, reference=notice.reference)
 
-    response = login(admin_buyer).post(reverse("wagtailadmin_pages:edit", args=[notice.pk]), data)
+    client.post(reverse("wagtailadmin_pages:edit", args=[notice.pk]), data)
+    destination = ensure_buyer_section(second, notice_index)
+    response = client.post(reverse("wagtailadmin_pages:move_confirm", args=[notice.pk, destination.pk]))
 
-    assert response.status_code == 200
-    assert "cannot be moved" in " ".join(errors_of(response)["buyer"])
+    assert response.status_code in (302, 403)
+    notice.refresh_from_db()
+    assert notice.buyer == notice.get_parent().specific.organization != second
+    with pytest.raises(ValidationError, match="cannot be moved"):
+        NoticePage(title="x", slug="x", buyer=second, path=notice.path, depth=notice.depth).full_clean()
 
 
 # --- privacy between organizations ---------------------------------------------------------------
@@ -278,7 +308,7 @@ def test_another_bodys_buyer_gets_no_edit_preview_history_nor_delete(login, othe
         response = client.get(reverse(f"wagtailadmin_pages:{name}", args=[draft.pk]))
         # Wagtail answers a refusal with 403, or a redirection to the dashboard saying so.
         assert response.status_code in (302, 403, 404), name
-        assert "Marché" not in response.content.decode() and "Nettoyage" not in response.content.decode()
+        assert draft.title not in response.content.decode()
         if response.status_code == 302:
             assert response["Location"] == reverse("wagtailadmin_home"), name
     client.post(reverse("wagtailadmin_pages:delete", args=[draft.pk]))
@@ -287,19 +317,24 @@ def test_another_bodys_buyer_gets_no_edit_preview_history_nor_delete(login, othe
 
 
 def test_another_bodys_draft_is_absent_from_explorer_search_and_chooser(
-    login, other_buyer, admin_buyer, make_notice, notice_index
+    login, other_buyer, admin_buyer, body, make_notice, notice_index
 ):
     make_notice(title="Marché secret de Rennes", live=False)
     make_notice(title="Marché public de Rennes", live=True)
+    section = ensure_buyer_section(body, notice_index)
 
-    for user, expected in ((other_buyer, False), (admin_buyer, True)):
+    for user, own in ((other_buyer, False), (admin_buyer, True)):
         client = login(user)
-        explorer = client.get(reverse("wagtailadmin_explore", args=[notice_index.pk])).content.decode()
+        explorer = client.get(reverse("wagtailadmin_explore", args=[section.pk]))
+        explorer = explorer.content.decode() if explorer.status_code == 200 else ""
         search = client.get(reverse("wagtailadmin_pages:search"), {"q": "Rennes"}).content.decode()
-        chooser = client.get(reverse("wagtailadmin_choose_page_child", args=[notice_index.pk])).json()["html"]
+        chooser = client.get(reverse("wagtailadmin_choose_page_search"), {"q": "Rennes"}).content.decode()
         for html in (explorer, search, chooser):
-            assert ("Marché secret de Rennes" in html) is expected
-            assert ("Marché public de Rennes" in html) is expected
+            assert ("Marché secret de Rennes" in html) is own
+        for html in (explorer, search):
+            assert ("Marché public de Rennes" in html) is own
+        # The link chooser offers anybody's published notices, as the public sees them.
+        assert "Marché public de Rennes" in chooser
 
 
 def test_published_notices_are_neither_deleted_nor_unpublished_even_by_their_buyer(login, admin_buyer, notice):
@@ -317,7 +352,7 @@ def test_a_company_user_has_no_admin_access(login, company_admin, notice_index, 
 
     assert client.get(reverse("wagtailadmin_home")).status_code in (302, 403)
     response = post_notice(client, notice_index, body)
-    assert response.status_code in (302, 403)
+    assert response.status_code in (302, 403, 404)
     assert not NoticePage.objects.exists()
 
 

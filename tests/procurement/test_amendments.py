@@ -5,7 +5,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import translation
 
-from intranet.actions.accounts import sync_editor_group
+from intranet.actions.accounts import sync_wagtail_groups
 from intranet.models import Membership, Notification
 from procurement.models import Amendment, Download, Follow, NoticePage
 from tests.procurement.conftest import paris
@@ -22,7 +22,7 @@ def frozen_today():
 
 @pytest.fixture
 def published(make_notice, buyer):
-    sync_editor_group(buyer)
+    sync_wagtail_groups(buyer)
     return make_notice(
         title="Entretien des espaces verts",
         reference="2027-AOO-014",

@@ -7,8 +7,9 @@ import time_machine
 from django.urls import reverse
 from django.utils import translation
 
-from intranet.actions.accounts import sync_editor_group
+from intranet.actions.accounts import sync_wagtail_groups
 from procurement.models import NoticePage
+from procurement.setup import ensure_buyer_section
 from tests.procurement.test_admin_notices import errors_of, notice_form
 
 pytestmark = pytest.mark.django_db
@@ -26,13 +27,17 @@ pytestmark = pytest.mark.django_db
 def test_a_deadline_typed_in_paris_time_is_stored_and_shown_with_its_offset(
     typed, stored_utc, shown, login, buyer, body, notice_index, cpv_codes, client
 ):
-    sync_editor_group(buyer)
+    sync_wagtail_groups(buyer)
     day = typed[:10]
     with time_machine.travel(f"{int(day[:4]) - 1}-{day[5:]} 09:00 +00:00", tick=True):
         data = notice_form(body, questions_deadline=f"{day} 08:00", bids_deadline=typed, procedure="adapted")
         data["action-publish"] = "Publish"
         response = login(buyer).post(
-            reverse("wagtailadmin_pages:add", args=["procurement", "noticepage", notice_index.pk]), data
+            reverse(
+                "wagtailadmin_pages:add",
+                args=["procurement", "noticepage", ensure_buyer_section(body, notice_index).pk],
+            ),
+            data,
         )
         assert response.status_code == 302, errors_of(response)
 

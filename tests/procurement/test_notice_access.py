@@ -10,11 +10,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from intranet.actions.accounts import sync_editor_group
+from intranet.actions.accounts import sync_wagtail_groups
 from intranet.models import Membership
 from procurement import access
 from procurement.actions.documents import do_add_document
 from procurement.models import Amendment, NoticePage
+from procurement.setup import ensure_buyer_section
 from tests.procurement.test_admin_notices import notice_form
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def other_editor(make_user, other_body):
     person = make_user("redaction@chu-brest.fr", other_body, Membership.Role.EDITOR)
-    sync_editor_group(person)
+    sync_wagtail_groups(person)
     return person
 
 
@@ -38,12 +39,12 @@ def test_an_editor_of_another_body_sees_nothing_of_a_draft(make_notice, buyer, o
 
     assert not access.can_edit_notice(other_editor, draft)
     assert client.get(f"/avis/{draft.pk}/documents/{document.pk}/telecharger/").status_code == 404
-    assert client.get(reverse("wagtailadmin_pages:edit", args=[draft.pk])).status_code in (302, 403)
+    assert client.get(reverse("wagtailadmin_pages:edit", args=[draft.pk])).status_code in (302, 403, 404)
     assert not access.editable_notices(other_editor).filter(pk=draft.pk).exists()
 
 
 def test_an_editor_of_the_same_body_may_help_edit_but_not_publish(make_notice, editor, client):
-    sync_editor_group(editor)
+    sync_wagtail_groups(editor)
     draft = make_notice(live=False)
     client.force_login(editor)
 
@@ -54,7 +55,7 @@ def test_an_editor_of_the_same_body_may_help_edit_but_not_publish(make_notice, e
 
 
 def test_an_amendment_of_a_hidden_estimated_value_does_not_publish_the_figures(make_notice, buyer, client):
-    sync_editor_group(buyer)
+    sync_wagtail_groups(buyer)
     notice = make_notice(estimated_value=Decimal("123456"), hide_estimated_value=True)
     notice.estimated_value = Decimal("654321")
     notice.amendment_reason = "Réévaluation du besoin"
@@ -79,7 +80,7 @@ def test_documents_of_a_cancelled_notice_no_longer_change(make_notice, buyer):
 
 
 def test_a_notice_cannot_be_given_an_expiry_date(notice_index, buyer, body, client, cpv_codes):
-    sync_editor_group(buyer)
+    sync_wagtail_groups(buyer)
     client.force_login(buyer)
     start = timezone.localtime() + datetime.timedelta(days=2)
     data = notice_form(
@@ -89,7 +90,12 @@ def test_a_notice_cannot_be_given_an_expiry_date(notice_index, buyer, body, clie
         expire_at=(start + datetime.timedelta(days=40)).strftime("%Y-%m-%d %H:%M"),
     )
     data["action-publish"] = "Publish"
-    response = client.post(reverse("wagtailadmin_pages:add", args=["procurement", "noticepage", notice_index.pk]), data)
+    response = client.post(
+        reverse(
+            "wagtailadmin_pages:add", args=["procurement", "noticepage", ensure_buyer_section(body, notice_index).pk]
+        ),
+        data,
+    )
 
     assert response.status_code == 200
     assert "never withdrawn from publication" in response.content.decode()

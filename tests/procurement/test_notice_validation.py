@@ -3,8 +3,9 @@
 import pytest
 import time_machine
 
-from intranet.actions.accounts import sync_editor_group
+from intranet.actions.accounts import sync_wagtail_groups
 from procurement.models import CPVCode, NoticePage
+from procurement.setup import ensure_buyer_section
 from tests.procurement.test_admin_notices import notice_form
 
 pytestmark = pytest.mark.django_db
@@ -12,12 +13,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def bind(buyer, body, notice_index, cpv_codes):
-    sync_editor_group(buyer)
+    sync_wagtail_groups(buyer)
     form_class = NoticePage.get_edit_handler().get_form_class()
 
     def make(**overrides):
         data = notice_form(body, **overrides)
-        return form_class(data, instance=NoticePage(), parent_page=notice_index, for_user=buyer)
+        return form_class(
+            data, instance=NoticePage(), parent_page=ensure_buyer_section(body, notice_index), for_user=buyer
+        )
 
     return make
 
