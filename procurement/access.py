@@ -130,5 +130,9 @@ class NoticePermissionTester(PagePermissionTester):
     def can_unpublish(self):
         return False
 
+    def can_view_revisions(self):
+        # Wagtail lets anybody with admin access see any page's revisions: a draft's are its body's.
+        return super().can_view_revisions() and (self.user.is_superuser or bool(self.permissions))
+
     def can_move(self):
         return False

@@ -353,16 +353,23 @@ class NoticePage(Page):
         return obj
 
     def full_clean(self, *args, **kwargs):
-        """The buyer is the section's organization: set from it when a notice is added there."""
-        self._checked_section = section = self._section()
-        if section is not None and self.buyer_id is None:
-            self.buyer_id = section.organization_id
+        self._check_section()
         return super().full_clean(*args, **kwargs)
 
-    def clean(self):
-        super().clean()
-        section = getattr(self, "_checked_section", None)
-        if section is not None and self.buyer_id != section.organization_id:
+    def minimal_clean(self):
+        # What Wagtail runs instead of full_clean when a draft is saved.
+        self._check_section()
+        return super().minimal_clean()
+
+    def _check_section(self):
+        """The buyer is the body whose section the notice is in: set from it when the notice is added
+        there, and never another (a notice stays with the body that created it)."""
+        section = self._section()
+        if section is None:
+            return
+        if self.buyer_id is None:
+            self.buyer_id = section.organization_id
+        elif self.buyer_id != section.organization_id:
             raise ValidationError(
                 _("A notice stays with the organization that created it; it cannot be moved to another one.")
             )

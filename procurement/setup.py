@@ -67,6 +67,13 @@ def ensure_buyer_section(organization: Organization, index: NoticeIndexPage | No
     return section
 
 
+def rename_buyer_section(organization: Organization) -> None:
+    """The section's title follows the body's name; its slug stays, so notices keep their addresses."""
+    BuyerNoticesPage.objects.filter(organization=organization).exclude(title=organization.name).update(
+        title=organization.name, draft_title=organization.name
+    )
+
+
 def ensure_buyer_sections(index: NoticeIndexPage) -> None:
     """A section for every member body that has none yet."""
     for organization in Organization.objects.exclude(kind=Organization.Kind.COMPANY).filter(

@@ -22,13 +22,18 @@ def give_each_body_its_section(sender, instance, created, raw=False, **kwargs):
 
 @receiver(post_save, sender=Organization)
 def give_a_new_body_its_section(sender, instance, created, raw=False, **kwargs):
-    """A body's section (and its groups' rights) exists from its creation, so its buyers can publish."""
-    if created and not raw and instance.is_member_body:
+    """A body's section (and its groups' rights) exists from its creation, so its buyers can publish;
+    a renamed body's section takes the new name (its address stays: links to notices keep working)."""
+    if raw or not instance.is_member_body:
+        return
+    from procurement.setup import ensure_buyer_section, rename_buyer_section
+
+    if created:
         index = NoticeIndexPage.objects.first()
         if index is not None:
-            from procurement.setup import ensure_buyer_section
-
             ensure_buyer_section(instance, index)
+    else:
+        rename_buyer_section(instance)
 
 
 @receiver(page_published, sender=NoticePage)

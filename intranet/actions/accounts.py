@@ -505,6 +505,7 @@ def do_approve_membership(membership: Membership, *, actor: User, request=None) 
         if not updated:
             raise ValidationError(_("This request has already been handled."), code="handled")
         membership.refresh_from_db()
+        sync_wagtail_groups(membership.user)
         audit.record(
             AuditEvent.Action.MEMBERSHIP_APPROVED,
             actor=actor,

@@ -147,7 +147,11 @@ GUIDES = [
                     "publier les avis de son organisme, répondre aux questions ; lire tous les guides, y compris "
                     "ceux réservés aux acheteurs",
                 ],
-                ["Rédacteur", "en plus, rédiger et proposer des guides dans l'administration du site"],
+                [
+                    "Rédacteur",
+                    "en plus, rédiger et proposer des guides dans l'administration du site, et aider à corriger "
+                    "les avis de son organisme (sans les publier)",
+                ],
                 [
                     "Administrateur de l'organisation",
                     "en plus, inviter des collègues, changer les rôles, retirer des membres",
@@ -687,11 +691,15 @@ GUIDES = [
         body=[
             p(
                 "Les acheteurs et les administrateurs d'un organisme membre publient les avis de leur organisme, "
-                "et seulement les siens, depuis l'administration du site (/admin/), sous la page « Appels d'offres »."
+                "et seulement les siens, depuis l'administration du site (/admin/), sous la page de leur organisme "
+                "dans « Appels d'offres » ; aucun autre organisme ne voit leurs brouillons."
             ),
             h2("Rédiger et publier"),
             steps(
-                ("Ajoutez une page « Avis »", "Sous « Appels d'offres », dans l'administration."),
+                (
+                    "Ajoutez une page « Avis »",
+                    "Sous la page de votre organisme, dans « Appels d'offres » : l'administration s'ouvre sur elle.",
+                ),
                 (
                     "Renseignez l'avis",
                     "Objet, référence (unique pour votre organisme), description, nature, procédure, codes CPV, "
@@ -702,7 +710,11 @@ GUIDES = [
                     "Depuis la page de l'avis : règlement de la consultation, CCAP, CCTP, BPU ou DPGF, plans, pour "
                     "l'ensemble ou par lot. Avant la publication, les pièces se modifient librement.",
                 ),
-                ("Publiez", "Les entreprises dont une alerte correspond sont prévenues."),
+                (
+                    "Publiez",
+                    "Tout de suite, ou à une date programmée (« Date de mise en ligne ») : les entreprises dont une "
+                    "alerte correspond sont prévenues au moment où l'avis est en ligne, pas avant.",
+                ),
             ),
             h2("Pendant la consultation"),
             table(
