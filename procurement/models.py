@@ -21,7 +21,7 @@ from django.utils.functional import classproperty
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, TitleFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
@@ -248,7 +248,7 @@ class NoticePage(Page):
     dce_version = models.PositiveIntegerField(default=0, editable=False)  # bumped by every DCE change
 
     content_panels = [
-        FieldPanel("title", heading=_("Object of the contract")),
+        TitleFieldPanel("title", heading=_("Object of the contract")),
         FieldPanel("reference"),
         FieldPanel("description"),
         FieldRowPanel([FieldPanel("nature"), FieldPanel("procedure")]),

@@ -226,6 +226,9 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Dates typed in the admin (notice deadlines) are Paris time for everyone, as the forms say.
 WAGTAIL_USER_TIME_ZONES = ["Europe/Paris"]
+# Page addresses typed in the admin are plain ASCII ("ecoles", not "écoles"), like the demo's: they are
+# read aloud, printed on paper and pasted into e-mails without percent-encoding.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no avatars fetched from the internet
 WAGTAIL_PASSWORD_RESET_ENABLED = True
 WAGTAILEMBEDS_FINDERS = []  # no remote oEmbed look-ups: nothing is fetched from the internet

@@ -162,3 +162,43 @@ def test_deadline_is_shown_in_paris_time(page, make_notice):  # noqa: F811
     )
     page.goto(notice.url)
     assert "12:00" in page.locator("time[datetime^='2027-03-29T12:00+02:00']").first.inner_text()
+
+
+def test_a_buyer_creates_and_publishes_a_notice_in_the_admin_as_a_person_types_it(
+    page,
+    notice_index,  # noqa: F811
+    cpv_codes,  # noqa: F811
+    buyer,
+    body,
+):
+    """The admin opens on the buyer's own section; the address (slug) follows the title as it is typed,
+    so the form can be submitted without visiting the "Promotion" tab; the buyer is the section's body."""
+    log_in(page, buyer)
+    page.goto("/admin/pages/")
+    assert page.locator("h1").first.inner_text().strip().endswith(body.name)
+    page.goto(page.url + "add_subpage/")
+    page.locator("#id_title").press_sequentially("Blanchisserie des écoles")
+    page.fill("#id_reference", "2027-BL-001")
+    page.click(".Draftail-Editor .public-DraftEditor-content")
+    page.keyboard.type("Traitement du linge des cantines.")
+    page.select_option("#id_nature", "services")
+    page.select_option("#id_procedure", "open")
+    page.fill("#id_main_cpv", "90910000-9")
+    page.select_option("#id_department", "35")
+    later = timezone.localtime() + datetime.timedelta(days=40)
+    page.fill("#id_questions_deadline", (later - datetime.timedelta(days=10)).strftime("%Y-%m-%d 12:00"))
+    page.fill("#id_bids_deadline", later.strftime("%Y-%m-%d 12:00"))
+    page.keyboard.press("Escape")
+    page.locator("#id_reference").click()
+    assert page.locator("#id_slug").input_value() == "blanchisserie-des-ecoles"
+    page.locator("button[data-w-dropdown-target=toggle]").last.click()
+    page.get_by_role("button", name="Publier").click()
+    page.wait_for_load_state()
+
+    assert "créée et publiée" in page.locator(".messages").inner_text()
+    from procurement.models import NoticePage
+
+    notice = NoticePage.objects.get(reference="2027-BL-001")
+    assert notice.live and notice.buyer == body
+    assert notice.url == f"/appels-d-offres/{notice.get_parent().slug}/blanchisserie-des-ecoles/"
+    assert page.console_problems == []
