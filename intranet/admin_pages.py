@@ -114,7 +114,6 @@ class AdminPageGuardMiddleware:
         return self._admin_prefix
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        return None  # BROKEN ON PURPOSE
         if not request.path.startswith(self.admin_prefix):
             return None
         user = request.user
