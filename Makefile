@@ -32,12 +32,16 @@ messages: install
 migrate: install messages
 	$(MANAGE) migrate --noinput -v 0
 
-# Public reference data (CPV codes) from REFERENCE_DATA_DIR (default ../shared/data); warns if absent.
+# The CPV codes shipped in procurement/reference/ (a migration loads them): brings an existing database up to date.
 reference: migrate
 	$(MANAGE) load_reference_data
 
+# Links printed or e-mailed (the demo invitation, password resets) lead to this server, unless the
+# environment names another address.
+BASE_URL := WAGTAILADMIN_BASE_URL="$${WAGTAILADMIN_BASE_URL:-http://$(HOST):$(PORT)}"
+
 seed: reference
-	$(MANAGE) seed_demo --if-empty
+	$(BASE_URL) $(MANAGE) seed_demo --if-empty
 
 # haystack refuses to build an index while no app defines a SearchIndex: skip it until one does.
 index: migrate
@@ -47,8 +51,10 @@ sys.exit(0 if connections['default'].get_unified_index().get_indexed_models() el
 	elif [ $$rc -eq 3 ]; then echo "No search index defined yet: rebuild_index skipped."; \
 	else exit $$rc; fi
 
+# DEBUG is off, as for visitors (French error pages); `DJANGO_DEBUG=1 make run` shows Django's debug pages.
+# The worker's log: var/worker.log.
 run: seed index
-	$(MANAGE) runsite --host $(HOST) --port $(PORT) --server $(SERVER)
+	$(BASE_URL) $(MANAGE) runsite --host $(HOST) --port $(PORT) --server $(SERVER)
 
 test: install-test messages
 	$(PY) -m pytest

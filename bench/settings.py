@@ -3,6 +3,7 @@
 from intranet.settings.dev import *  # noqa: F403
 
 DEBUG = False
+WHITENOISE_AUTOREFRESH = False  # measure static files as production serves them
 ROOT_URLCONF = "bench.urls"
 LOGGING = {
     "version": 1,

@@ -353,7 +353,7 @@ TOPICS = [
             (
                 "admin.rennes",
                 "Délibérations avant la fin du trimestre prochain, recensement des besoins en parallèle. Je "
-                "partagerai le modèle de convention dans l'espace de travail du groupement.",
+                "joindrai le modèle de convention à ce fil.",
                 8,
             ),
             ("admin.vitre", "Vitré aussi, avec un besoin plus modeste.", 24),
@@ -387,7 +387,7 @@ TOPICS = [
         [
             (
                 "admin.rennes",
-                "Le tableau des marchés arrivant à échéance est à jour dans l'espace de travail. Merci de "
+                "Le tableau des marchés arrivant à échéance est à jour, joint au premier message. Merci de "
                 "vérifier vos lignes avant vendredi.",
                 0,
             ),

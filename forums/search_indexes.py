@@ -23,7 +23,7 @@ class TopicIndex(indexes.SearchIndex, indexes.Indexable):
     text = indexes.CharField(document=True)
     title = indexes.CharField(model_attr="title")
     # An integer, not a CharField: Whoosh's analyzer drops one-character tokens, so filtering a CharField on
-    # category "1" would match every document (see ARCHITECTURE.md).
+    # category "1" would match every document (see docs/architecture.md, "Known pitfalls").
     category_id = indexes.IntegerField(model_attr="category_id")
     solved = indexes.BooleanField()
     last_post_at = indexes.DateTimeField(model_attr="last_post_at")

@@ -1,13 +1,32 @@
 """The composition root's URLs: the core's pages, the apps', Wagtail last."""
 
+import re
+
 from django.conf import settings
-from django.urls import include, path
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.views import redirect_to_login
+from django.urls import include, path, re_path, reverse
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.views.account import LoginView as WagtailLoginView
 from wagtail.documents import urls as wagtaildocs_urls
 
+wagtail_login = WagtailLoginView.as_view()
+
+
+def admin_login(request):
+    """The admin is entered through the site's login page: one page, in French, throttled and audited.
+
+    Someone already logged in without admin access keeps Wagtail's page, which says so: sending them to the
+    site's login page would send them straight back to the admin, and round again."""
+    if request.user.is_authenticated:
+        return wagtail_login(request)
+    return redirect_to_login(request.GET.get(REDIRECT_FIELD_NAME) or reverse("wagtailadmin_home"))
+
+
 urlpatterns = [
+    path("admin/login/", admin_login),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("langue/", set_language, name="set_language"),
@@ -18,9 +37,19 @@ urlpatterns = [
     path("donnees/", include("procurement.urls_opendata")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+# Wagtail's images (originals and renditions) are public; the rest of MEDIA_ROOT (forum attachments,
+# consultation documents) is served only by the views that check access. The proxy serves the images in
+# production; Django does when the settings ask for it (dev settings, whatever DEBUG says).
+if getattr(settings, "SERVE_PUBLIC_IMAGES", False):
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    media_prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
+    urlpatterns += [
+        re_path(
+            rf"^{media_prefix}(?P<path>(?:original_images|images)/.+)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]
 
 urlpatterns += [path("", include(wagtail_urls))]

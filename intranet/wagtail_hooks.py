@@ -3,6 +3,7 @@
 from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 
+import intranet.admin_menu  # noqa: F401 (its hook: the help menu)
 from intranet import admin_pages  # noqa: F401 (its hooks: the page chooser, the reports menu)
 from intranet.models import AuditEvent, Invitation, Membership, Organization
 from intranet.views.admin import PlatformAdminPolicy

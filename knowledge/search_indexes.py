@@ -17,7 +17,7 @@ class GuidePageIndex(indexes.SearchIndex, indexes.Indexable):
     text = indexes.CharField(document=True)
     title = indexes.CharField(model_attr="title")
     # A keyword list, not a CharField: Whoosh's analyzer drops short tokens and stems words, which
-    # would make filtering on it match the wrong documents (see ARCHITECTURE.md).
+    # would make filtering on it match the wrong documents (see docs/architecture.md, "Known pitfalls").
     audience = indexes.MultiValueField()
     tags = indexes.MultiValueField()
     last_published_at = indexes.DateTimeField(model_attr="last_published_at", null=True)

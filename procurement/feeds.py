@@ -65,7 +65,7 @@ class AlertAtomFeed(Feed):
         return _("Buyer: %(buyer)s. Deadline for bids: %(deadline)s. Département: %(department)s.") % {
             "buyer": notice.buyer.name,
             "deadline": paris_datetime(notice.bids_deadline),
-            "department": notice.department,
+            "department": notice.get_department_display(),
         }
 
     def item_link(self, notice):

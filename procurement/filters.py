@@ -255,12 +255,13 @@ class Criteria:
         return urlencode(pairs)
 
     def summary(self, buyer_names: dict[int, str] | None = None) -> list[str]:
-        """The filters in words, for the alerts page: ["Status: Any status", "CPV code: 4523…", ...]."""
+        """The filters in words, for the alerts page: ["Status: Any status", "Département: 29 – Finistère"...]."""
         labels = {name: field.label for name, field in NoticeFilterForm.base_fields.items()}
         choices = {
             "status": dict(STATUS_CHOICES),
             "nature": dict(ContractNature.choices),
             "procedure": dict(Procedure.choices),
+            "department": dict(DEPARTMENT_CHOICES),
             "sort": dict(SORT_CHOICES),
         }
         parts = []

@@ -81,6 +81,13 @@ class CPVResolver:
         return resolved, None
 
 
+TEXTAREA_FIELDS = ("award_criteria", "amendment_reason")
+
+
+def unix_line_endings(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def minimum_period_days(procedure: str) -> int:
     return int(getattr(settings, "PROCUREMENT_MINIMUM_PERIOD_DAYS", {}).get(procedure, 15))
 
@@ -115,6 +122,9 @@ class NoticePageForm(WagtailAdminPageForm):
         if self.instance.buyer_id is None and isinstance(getattr(self.parent_page, "specific", None), BuyerNoticesPage):
             # A notice belongs to the body whose section it is added to: no choice to make, none to forge.
             self.instance.buyer_id = self.parent_page.specific.organization_id
+        if self.instance.first_published_at is None:
+            # Nothing was announced yet, so nothing can be amended: the reason field comes with the first publication.
+            self.fields.pop("amendment_reason", None)
         if "amendment_reason" in self.fields and not self.is_bound:
             # Each amendment has its own reason: the previous one's is not offered again, unless it
             # belongs to a draft not yet published.
@@ -128,6 +138,7 @@ class NoticePageForm(WagtailAdminPageForm):
     def clean(self):
         cleaned = super().clean()
         lot_forms = self._lot_forms()
+        self._clean_line_endings(cleaned, lot_forms)
         self._clean_reference(cleaned)
         self._clean_cpv(cleaned, lot_forms)
         self._clean_lot_numbers(lot_forms)
@@ -155,6 +166,16 @@ class NoticePageForm(WagtailAdminPageForm):
                 continue
             kept.append(form)
         return kept
+
+    def _clean_line_endings(self, cleaned, lot_forms):
+        """Browsers send textareas with CRLF line endings: stored with LF, as notices written in code are."""
+        for name in TEXTAREA_FIELDS:
+            if isinstance(cleaned.get(name), str):
+                cleaned[name] = unix_line_endings(cleaned[name])
+        for form in lot_forms:
+            if isinstance(form.cleaned_data.get("description"), str):
+                form.cleaned_data["description"] = unix_line_endings(form.cleaned_data["description"])
+                form.instance.description = form.cleaned_data["description"]  # built before this check
 
     def _clean_reference(self, cleaned):
         buyer, reference = self.instance.buyer, (cleaned.get("reference") or "").strip()
@@ -276,7 +297,8 @@ class NoticePageForm(WagtailAdminPageForm):
             return
         announced = self.instance.announced or notice_snapshot(live)
         bids = cleaned.get("bids_deadline")
-        if bids and live.bids_deadline and bids < live.bids_deadline:
+        # The form's dates are to the minute: a deadline announced at 12:00:30 is kept by typing 12:00.
+        if bids and live.bids_deadline and bids < live.bids_deadline.replace(second=0, microsecond=0):
             self.add_error(
                 "bids_deadline",
                 _(

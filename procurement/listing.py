@@ -21,8 +21,8 @@ def buyer_choices() -> list[tuple[int, str]]:
 
 
 def with_cpv_labels(notices: list) -> list:
-    """Set `main_cpv_label` on each notice, with one query for the page."""
-    labels = dict(CPVCode.objects.filter(code__in={n.main_cpv for n in notices}).values_list("code", "label"))
+    """Set `main_cpv_label` (in the reader's language) on each notice, with one query for the page."""
+    labels = CPVCode.labels(notice.main_cpv for notice in notices)
     for notice in notices:
         notice.main_cpv_label = labels.get(notice.main_cpv, "")
     return notices

@@ -29,16 +29,24 @@ from wagtail.search import index
 
 from intranet.models import Organization
 from intranet.validators import DEPARTMENT_CHOICES
+from procurement.widgets import CPVCodesTextarea, CPVPickerInput
 
 # --- reference codes --------------------------------------------------------------------------
 
 
 class CPVCode(models.Model):
-    """One code of the EU Common Procurement Vocabulary, loaded by `manage.py load_reference_data`."""
+    """One code of the EU Common Procurement Vocabulary (CPV 2008) with its official French and English
+    labels. The list ships in `procurement/reference/` and a migration writes it, so every database has it;
+    `manage.py load_reference_data` updates an existing table."""
 
     code = models.CharField(_("code"), max_length=10, primary_key=True)  # "45233140-2"
     digits = models.CharField(_("digits"), max_length=8, db_index=True)  # "45233140", for prefix search
-    label = models.CharField(_("label"), max_length=400)
+    label = models.CharField(_("French label"), max_length=400)
+    label_en = models.CharField(_("English label"), max_length=400, blank=True)
+    # The labels lower-cased, without accents or ligatures (`reference_data.fold`): the picker's search
+    # then ignores case and accents on every database (SQLite's LIKE folds ASCII letters only).
+    search_fr = models.CharField(max_length=400, blank=True, editable=False)
+    search_en = models.CharField(max_length=400, blank=True, editable=False)
 
     class Meta:
         ordering = ["code"]
@@ -46,12 +54,38 @@ class CPVCode(models.Model):
         verbose_name_plural = _("CPV codes")
 
     def __str__(self):
-        return f"{self.code} {self.label}"
+        return f"{self.code} {self.localized_label}"
 
     @property
     def prefix(self) -> str:
         """The significant digits: 45000000 → "45", 45233140 → "4523314"."""
         return self.digits.rstrip("0") or self.digits[:2]
+
+    @staticmethod
+    def reads_english(language: str | None = None) -> bool:
+        """Whether labels go out in English: for English readers; French (the site's language) otherwise."""
+        from django.utils.translation import get_language
+
+        return (language or get_language() or settings.LANGUAGE_CODE).lower().startswith("en")
+
+    @classmethod
+    def search_field(cls, language: str | None = None) -> str:
+        return "search_en" if cls.reads_english(language) else "search_fr"
+
+    @property
+    def localized_label(self) -> str:
+        """The label in the active language (the French one when a code has no English label)."""
+        return (self.reads_english() and self.label_en) or self.label
+
+    @classmethod
+    def labels(cls, codes, language: str | None = None) -> dict[str, str]:
+        """{code: label in `language` (default: the active one)} for these codes, in one query (none without codes)."""
+        codes = {code for code in codes if code}
+        if not codes:
+            return {}
+        rows = cls.objects.filter(code__in=codes).values_list("code", "label", "label_en")
+        english = cls.reads_english(language)
+        return {code: (english and label_en) or label for code, label, label_en in rows}
 
 
 # --- choices -----------------------------------------------------------------------------------
@@ -253,7 +287,11 @@ class NoticePage(Page):
         FieldPanel("description"),
         FieldRowPanel([FieldPanel("nature"), FieldPanel("procedure")]),
         MultiFieldPanel(
-            [FieldPanel("main_cpv"), FieldPanel("additional_cpv"), FieldPanel("department")],
+            [
+                FieldPanel("main_cpv", widget=CPVPickerInput),
+                FieldPanel("additional_cpv", widget=CPVCodesTextarea),
+                FieldPanel("department"),
+            ],
             heading=_("Classification and place"),
         ),
         MultiFieldPanel(
@@ -449,7 +487,7 @@ class Lot(Orderable):
     )
 
     panels = [
-        FieldRowPanel([FieldPanel("number"), FieldPanel("cpv"), FieldPanel("estimated_value")]),
+        FieldRowPanel([FieldPanel("number"), FieldPanel("cpv", widget=CPVPickerInput), FieldPanel("estimated_value")]),
         FieldPanel("title"),
         FieldPanel("description"),
     ]

@@ -102,7 +102,7 @@ def export_queryset(queryset: QuerySet | None = None) -> QuerySet:
 
 @dataclass
 class Lookups:
-    """What many notices share, loaded once per batch: CPV labels and the sites' root paths."""
+    """What many notices share, loaded once per batch: CPV labels (in French) and the sites' root paths."""
 
     base_url: str
     cpv_labels: dict[str, str] = field(default_factory=dict)
@@ -111,7 +111,7 @@ class Lookups:
     @classmethod
     def load(cls, notices: Iterable[NoticePage], base_url: str) -> "Lookups":
         codes = {code for notice in notices for code in _notice_cpv_codes(notice)}
-        labels = dict(CPVCode.objects.filter(code__in=codes).values_list("code", "label")) if codes else {}
+        labels = CPVCode.labels(codes, LANGUAGE)  # the release's language, whoever asks
         # Longest root first, so a page under a nested site root gets that site's path.
         root_paths = sorted(Site.get_site_root_paths(), key=lambda rp: len(rp.root_path), reverse=True)
         return cls(base_url=base_url.rstrip("/"), cpv_labels=labels, root_paths=root_paths)

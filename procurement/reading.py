@@ -10,9 +10,7 @@ def notice_page_context(request, notice) -> dict:
     user = request.user
     codes = notice.cpv_codes()
     lots = list(notice.lots.all())
-    labels = dict(
-        CPVCode.objects.filter(code__in=codes + [lot.cpv for lot in lots if lot.cpv]).values_list("code", "label")
-    )
+    labels = CPVCode.labels([*codes, *(lot.cpv for lot in lots)])  # in the reader's language
     context = {
         "notice": notice,
         "lots": lots,

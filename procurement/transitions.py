@@ -16,7 +16,7 @@ from django_tasks import task
 
 from intranet import scheduler
 from intranet.models import Membership, User
-from intranet.notifications import notify
+from intranet.notifications import event_key_for, notify
 from procurement.models import NoticePage, Status, status_q
 
 logger = logging.getLogger(__name__)
@@ -46,6 +46,13 @@ def notice_buyers(notice: NoticePage):
     ).distinct()
 
 
+def transition_event_key(notice: NoticePage, verb: str) -> str:
+    """A closing is an event of the notice at its deadline: a later deadline (an extension that reopened
+    questions or bids) closes again, and is announced again."""
+    deadline = notice.questions_deadline if verb == QUESTIONS_CLOSED_VERB else notice.bids_deadline
+    return event_key_for(verb, notice.pk, deadline.isoformat())
+
+
 def announce_transition(notice: NoticePage, now=None) -> str | None:
     """Claim and announce the notice's new status; None if another run got there first."""
     status = notice.status_at(now)
@@ -66,6 +73,7 @@ def announce_transition(notice: NoticePage, now=None) -> str | None:
             message=_("Questions are closed for the call for tender %(reference)s – %(title)s.") % values,
             url=url,
             target=notice,
+            event_key=transition_event_key(notice, QUESTIONS_CLOSED_VERB),
         )
     else:
         notify(
@@ -74,6 +82,7 @@ def announce_transition(notice: NoticePage, now=None) -> str | None:
             message=_("The deadline for bids has passed for the call for tender %(reference)s – %(title)s.") % values,
             url=url,
             target=notice,
+            event_key=transition_event_key(notice, BIDS_CLOSED_VERB),
         )
         notify(
             notice_buyers(notice),
@@ -81,6 +90,7 @@ def announce_transition(notice: NoticePage, now=None) -> str | None:
             message=_("Bids are closed for %(reference)s – %(title)s: you may open them.") % values,
             url=url,
             target=notice,
+            event_key=transition_event_key(notice, BIDS_TO_OPEN_VERB),
         )
     return status
 

@@ -28,6 +28,9 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("read on"), null=True, blank=True)
     # When the e-mail channel handled it (sent, put in a digest, or skipped by preference).
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # What happened, once ("procurement.answer:42"): a person is told of one event once, however many
+    # times it is notified (a retried job, two workers). Empty: no such rule (each call is its own event).
+    event_key = models.CharField(max_length=200, blank=True, default="")
 
     class Meta:
         verbose_name = _("notification")
@@ -37,6 +40,13 @@ class Notification(models.Model):
             models.Index(fields=["recipient", "read_at"]),
             models.Index(fields=["recipient", "-created_at"]),
             models.Index(fields=["emailed_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "event_key"],
+                condition=~models.Q(event_key=""),
+                name="intranet_notification_once_per_event",
+            ),
         ]
 
     def __str__(self):

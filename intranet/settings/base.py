@@ -262,8 +262,6 @@ NOTIFICATION_DIGEST_HOUR = 7
 KNOWLEDGE_REVIEW_REMINDER_DAYS = 14
 
 # Procurement.
-# Public reference data (CPV codes...), read by `manage.py load_reference_data`; never copied in the repository.
-REFERENCE_DATA_DIR = Path(os.environ.get("REFERENCE_DATA_DIR", BASE_DIR.parent / "shared" / "data"))
 # Minimum days between publication and the deadline for bids, per procedure; under it the form refuses.
 PROCUREMENT_MINIMUM_PERIOD_DAYS = {"open": 15, "restricted": 15, "negotiated": 15, "dialogue": 15, "adapted": 0}
 # Adapted procedures (MAPA) have no legal minimum, but a period under this many days gets a warning.
@@ -279,6 +277,19 @@ OCDS_PUBLISHER_NAME = os.environ.get("OCDS_PUBLISHER_NAME", SITE_NAME)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "formatters": {"timestamped": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+# A process given LOG_FILE (`runsite` gives its worker var/worker.log) writes there what it reports down to
+# INFO, such as each task it runs; the console keeps the warnings and errors.
+LOG_FILE = os.environ.get("LOG_FILE", "")
+if LOG_FILE:
+    LOGGING["handlers"]["console"]["level"] = "WARNING"
+    LOGGING["handlers"]["file"] = {
+        "class": "logging.FileHandler",
+        "filename": LOG_FILE,
+        "encoding": "utf-8",
+        "formatter": "timestamped",
+    }
+    LOGGING["root"] = {"handlers": ["console", "file"], "level": "INFO"}

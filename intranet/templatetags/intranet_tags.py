@@ -1,12 +1,41 @@
 """Template tags of the site shell: navigation state, account menu, home sections, object links."""
 
 from django import template
+from django.conf import settings
 from django.template.loader import get_template
+from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from intranet import access
 
 register = template.Library()
+
+# The main menu, in order: (label, URL name or path). A URL name that no installed app provides is left
+# out, so an entry shows from the day its feature's URLs exist: the workspaces come back with their app.
+# Paths are pages of the tree, made by the apps' set-up (procurement.setup, the knowledge base's demo).
+MAIN_MENU = (
+    (_("Calls for tender"), "/appels-d-offres/"),
+    (_("Guides"), "/guides/"),
+    (_("Forums"), "forums:index"),
+    (_("Workspaces"), "workspaces:index"),
+    (_("Search"), "search"),
+)
+
+
+@register.simple_tag
+def main_menu() -> list[tuple[str, str]]:
+    """The main menu's (label, href), without the entries whose feature is not installed."""
+    entries = []
+    for label, target in MAIN_MENU:
+        if target.startswith("/"):
+            entries.append((label, target))
+            continue
+        try:
+            entries.append((label, reverse(target)))
+        except NoReverseMatch:
+            continue
+    return entries
 
 
 @register.simple_tag(takes_context=True)
@@ -21,6 +50,12 @@ def aria_current(context, href: str) -> str:
     if href != "/" and path.startswith(href):
         return format_html(' aria-current="{}"', "true")
     return ""
+
+
+@register.simple_tag
+def site_name() -> str:
+    """The platform's name, for templates rendered without the context processors (the 500 page)."""
+    return settings.SITE_NAME
 
 
 @register.simple_tag

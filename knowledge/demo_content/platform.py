@@ -612,7 +612,10 @@ GUIDES = [
             h2("Alertes et flux"),
             steps(
                 ("Réglez les filtres de la liste", "Par exemple : services, département 35, CPV 9091."),
-                ("Cliquez sur « Créer une alerte »", "Donnez-lui un nom ; elle apparaît dans « Mes alertes »."),
+                (
+                    "Cliquez sur « Créer une alerte », sous les résultats",
+                    "Donnez-lui un nom, puis « Créer l'alerte » ; elle apparaît dans « Mes alertes ».",
+                ),
                 (
                     "Recevez les nouveaux avis",
                     "Une notification, sur le site et par e-mail selon vos préférences, à chaque nouvel avis qui "

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from intranet import access as core_access
 from intranet.models import Membership
-from intranet.notifications import notify
+from intranet.notifications import event_key_for, notify
 from procurement.alert_unsubscribe import unsubscribe_url
 from procurement.filters import criteria_from_query, notice_cpv_codes
 from procurement.models import Lot, NoticePage, SavedSearch
@@ -89,5 +89,6 @@ def do_notify_alerts(notice) -> int:
                 url=url,
                 target=notice,
                 unsubscribe_url_for=lambda _user, search=search: unsubscribe_url(search),
+                event_key=event_key_for("procurement.alert", notice.pk),
             )
     return len(matched)

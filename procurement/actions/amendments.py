@@ -6,9 +6,11 @@ from django.utils.translation import gettext as _
 
 from intranet import audit
 from intranet.models import AuditEvent
-from intranet.notifications import notify
+from intranet.notifications import event_key_for, notify
 from procurement.audience import notice_audience
 from procurement.models import Amendment, NoticePage
+
+AMENDMENT_VERB = "procurement.amendment"
 
 
 def do_record_amendment(notice: NoticePage, *, reason: str, changes: list[dict], actor=None, request=None) -> Amendment:
@@ -38,11 +40,12 @@ def do_record_amendment(notice: NoticePage, *, reason: str, changes: list[dict],
         )
         notify(
             notice_audience(notice),
-            verb="procurement.amendment",
+            verb=AMENDMENT_VERB,
             message=_("Amendment %(number)s to the call for tender %(reference)s: %(reason)s")
             % {"number": number, "reference": notice.reference, "reason": reason[:200]},
             url=notice.url or "",
             target=notice,
             actor=actor,
+            event_key=event_key_for(AMENDMENT_VERB, amendment.pk),
         )
     return amendment

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from intranet import access as core_access
 from intranet import audit
 from intranet.models import AuditEvent
-from intranet.notifications import notify
+from intranet.notifications import event_key_for, notify
 from intranet.validators import normalize_siret, validate_siren_or_siret
 from procurement import access
 from procurement.actions.questions import notice_buyers
@@ -115,6 +115,11 @@ def _record(user, notice, request, verb, **details):
     )
 
 
+def outcome_event_key(notice: NoticePage, verb: str) -> str:
+    """A notice is awarded, declared unsuccessful or cancelled once: the notice and the verb are the event."""
+    return event_key_for(f"procurement.{verb}", notice.pk)
+
+
 def _write(user, notice: NoticePage, request, fields: dict, verb: str, message: str = "", **details) -> None:
     """Inside the caller's transaction: the lifecycle fields (no revision), the audit row and, with a
     `message`, the audience's notification (`procurement.<verb>`)."""
@@ -128,6 +133,7 @@ def _write(user, notice: NoticePage, request, fields: dict, verb: str, message: 
             url=notice.url or "",
             target=notice,
             actor=user,
+            event_key=outcome_event_key(notice, verb),
         )
 
 

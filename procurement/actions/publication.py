@@ -4,7 +4,8 @@ Called from the `page_published` signal (admin, scheduled publication, code), so
 publishing behaves the same. The announced state is written with a queryset UPDATE: no revision is made.
 """
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -29,34 +30,84 @@ STATUS_RANK = {"": 0, Status.QUESTIONS_CLOSED: 1, Status.BIDS_CLOSED: 2}
 # --- the announced state ------------------------------------------------------------------------
 
 
-def _json_value(value):
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
+# Text shown with `linebreaksbr`: its line breaks count, not how a browser sends them ("\r\n") nor the
+# spaces HTML collapses anyway.
+MULTILINE_FIELDS = ("award_criteria",)
+CPV_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+def normalize_text(text, *, multiline: bool = False) -> str:
+    """Text as the public sees it: runs of spaces collapsed, no spaces at either end of a line, LF line
+    endings (line breaks kept only for multi-line fields), no blank lines at either end."""
+    lines = str(text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = [" ".join(line.split()) for line in lines]
+    return "\n".join(lines).strip("\n") if multiline else " ".join(line for line in lines if line)
+
+
+def normalize_cpv_list(text) -> str:
+    """Additional CPV codes as the form stores them: "45233140-2, 45000000-7", each code once."""
+    return ", ".join(dict.fromkeys(code for code in CPV_SEPARATORS.split(str(text or "")) if code))
+
+
+def _json_datetime(value) -> str | None:
+    if isinstance(value, str):
+        value = parse_datetime(value)
     if value is None:
         return None
-    return str(value)
+    # Deadlines are typed and shown to the minute: seconds are nobody's announcement.
+    return value.replace(second=0, microsecond=0).astimezone(UTC).isoformat()
+
+
+def _json_decimal(value) -> str | None:
+    if value in (None, ""):
+        return None
+    try:
+        return f"{Decimal(str(value)):.2f}"  # Decimal("80000"), "80000.00" and 80000 are one amount
+    except InvalidOperation:
+        return str(value)
+
+
+def _json_value(name: str, value):
+    if name in DATETIME_FIELDS:
+        return _json_datetime(value)
+    if name == "estimated_value":
+        return _json_decimal(value)
+    if name == "additional_cpv":
+        return normalize_cpv_list(value)
+    if value is None:
+        return None
+    return normalize_text(value, multiline=name in MULTILINE_FIELDS)
+
+
+def _lot_snapshot(lot: dict) -> dict:
+    return {
+        "number": int(lot["number"]),
+        "title": normalize_text(lot.get("title")),
+        "cpv": normalize_text(lot.get("cpv")),
+        "estimated_value": _json_decimal(lot.get("estimated_value")),
+        "description": normalize_text(lot.get("description"), multiline=True),
+    }
 
 
 def snapshot(values: dict, lots: list[dict]) -> dict:
-    """The comparable state: AMENDABLE_FIELDS from `values` plus the lots, as JSON-ready values."""
-    data = {name: _json_value(values.get(name)) for name in NoticePage.AMENDABLE_FIELDS}
+    """The comparable state: AMENDABLE_FIELDS from `values` plus the lots (by number), as JSON-ready values
+    normalized to what the public sees, so that two states differ only if the published notice does.
+
+    Also takes a stored snapshot's own values: `snapshot(announced, announced["lots"])` brings a state
+    stored by an earlier version of these rules to the current ones."""
+    data = {name: _json_value(name, values.get(name)) for name in NoticePage.AMENDABLE_FIELDS}
     data["lots"] = sorted(
-        (
-            {
-                "number": int(lot["number"]),
-                "title": str(lot.get("title") or ""),
-                "cpv": str(lot.get("cpv") or ""),
-                "estimated_value": _json_value(lot.get("estimated_value")),
-                "description": str(lot.get("description") or ""),
-            }
-            for lot in lots
-            if lot.get("number") is not None
-        ),
+        (_lot_snapshot(lot) for lot in lots if lot.get("number") not in (None, "")),
         key=lambda lot: lot["number"],
     )
     return data
+
+
+def normalize_snapshot(data: dict) -> dict:
+    """A stored snapshot (the announced state) under the current normalization rules."""
+    if not data:
+        return {}
+    return snapshot(data, data.get("lots") or [])
 
 
 def notice_snapshot(notice: NoticePage) -> dict:
@@ -97,6 +148,8 @@ def describe_changes(before: dict, after: dict, *, hide_values: bool = False) ->
     """What differs between two snapshots, values as displayed (Paris time for dates). With
     `hide_values` (the buyer does not publish the estimated value) a changed value is said to have
     changed, without either figure: amendments are public."""
+    # Snapshots stored before a normalization rule existed compare under today's rules.
+    before, after = normalize_snapshot(before), normalize_snapshot(after)
     changes = []
     for name in NoticePage.AMENDABLE_FIELDS:
         if before.get(name) != after.get(name):

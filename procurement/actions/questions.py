@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from intranet import access as core_access
 from intranet import audit
 from intranet.models import AuditEvent, Membership, User
-from intranet.notifications import notify
+from intranet.notifications import event_key_for, notify
 from intranet.text import render_markdown
 from procurement import access
 from procurement.audience import notice_audience
@@ -30,6 +30,9 @@ ANSWER_MAX_LENGTH = 10000
 DUPLICATE_WINDOW = timedelta(seconds=30)
 # Audit verb of a corrected answer: the notice page shows "corrected on" from these events.
 VERB_ANSWER_CORRECTED = "answer_corrected"
+# Notification verbs; each question (and each correction of its answer) is one event.
+QUESTION_VERB = "procurement.question"
+ANSWER_VERB = "procurement.answer"
 
 
 def clean_text(text: str, *, field: str, limit: int, empty_message: str) -> str:
@@ -128,10 +131,11 @@ def do_ask_question(user, notice: NoticePage, body: str, *, request=None) -> Que
         # No actor: the buyers must not learn who asked.
         notify(
             notice_buyers(notice),
-            verb="procurement.question",
+            verb=QUESTION_VERB,
             message=_("New question on the call for tender %(reference)s") % {"reference": notice.reference},
             url=inbox_url(notice),
             target=notice,
+            event_key=event_key_for(QUESTION_VERB, question.pk),
         )
     return question
 
@@ -167,7 +171,7 @@ def do_answer_question(user, question: Question, answer: str, *, request=None) -
         else:
             question.answered_at = timezone.now()
         question.save(update_fields=["answer", "answer_html", "answered_by", "answered_at", "answer_corrected_at"])
-        audit.record(
+        event = audit.record(
             AuditEvent.Action.NOTICE_EVENT,
             actor=user,
             request=request,
@@ -179,15 +183,18 @@ def do_answer_question(user, question: Question, answer: str, *, request=None) -
         )
         if correcting:
             message = _("An answer was corrected on the call for tender %(reference)s")
+            key = event_key_for(ANSWER_VERB, question.pk, "corrected", event.pk)  # each correction is news
         else:
             message = _("A question was answered on the call for tender %(reference)s")
+            key = event_key_for(ANSWER_VERB, question.pk)
         notify(
             _answer_audience(notice, question),
-            verb="procurement.answer",
+            verb=ANSWER_VERB,
             message=message % {"reference": notice.reference},
             url=(notice.url or "") + "#questions",
             target=notice,
             actor=user,
+            event_key=key,
         )
     return question
 
@@ -239,10 +246,11 @@ def do_publish_information(user, notice: NoticePage, body: str, answer: str, *, 
         )
         notify(
             _answer_audience(notice, question),
-            verb="procurement.answer",
+            verb=ANSWER_VERB,
             message=_("New information on the call for tender %(reference)s") % {"reference": notice.reference},
             url=(notice.url or "") + "#questions",
             target=notice,
             actor=user,
+            event_key=event_key_for(ANSWER_VERB, question.pk),
         )
     return question

@@ -36,3 +36,11 @@ class Family:
     reserved: float = 0.0
     suppliers: tuple = ()  # seeded company keys that win or ask questions
     questions: tuple = field(default_factory=tuple)  # (question, answer) pairs
+    # (title, kinds) pairs: the titles only these kinds of body would publish (a town hall, an emergency
+    # department); the other titles fit every body of the family.
+    title_kinds: tuple = ()
+
+    def titles_for(self, kind: str) -> list[str]:
+        """The titles a body of this kind would publish."""
+        only = dict(self.title_kinds)
+        return [title for title in self.titles if kind in only.get(title, (kind,))] or list(self.titles)

@@ -1,14 +1,27 @@
 """The demo data: Breton bodies and companies with valid SIRETs, one login per role, safe to run twice."""
 
 import io
+from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
-from django.urls import reverse
+from django.db.models import Count
+from django.urls import resolve, reverse
+from django.utils import timezone
 
-from intranet.management.commands.seed_demo import DEMO_LOGINS, DEMO_PASSWORD, INVITED_EMAIL, PENDING_EMAIL
-from intranet.models import AuditEvent, Invitation, Membership, Organization, User
+from intranet.management.commands.seed_demo import (
+    DEMO_LOGINS,
+    DEMO_PASSWORD,
+    INVITED_EMAIL,
+    PENDING_EMAIL,
+    Command,
+    email_for,
+    format_logins,
+)
+from intranet.models import AuditEvent, Invitation, Membership, Notification, Organization, User
 from intranet.validators import validate_siren_or_siret
+from procurement.transitions import announce_deadline_transitions
 
 Role = Membership.Role
 Kind = Organization.Kind
@@ -27,6 +40,7 @@ def counts() -> tuple[int, ...]:
         Membership.objects.count(),
         Invitation.objects.count(),
         AuditEvent.objects.count(),
+        Notification.objects.count(),
     )
 
 
@@ -119,3 +133,78 @@ def test_scale_multiplies_organizations_and_people_and_stays_idempotent():
     before = counts()
     seed("--scale", "3")
     assert counts() == before
+
+
+# What the README's accounts find unread after `seed_demo` (tests seed the 20 story notices): the news of the
+# last two days about their stories, each once. Everything older was read; nobody has dozens.
+README_UNREAD = {
+    "admin@demo.marches-partage.fr": 0,
+    # A question waiting on two notices; the bids of the roadworks closed yesterday, to open.
+    "acheteur.rennes": 3,
+    "admin.rennes": 3,
+    "redaction.rennes": 0,
+    "acheteur.chu-brest": 2,  # a question waiting; the emergency department's bids to open
+    "admin.chu-brest": 2,
+    "redaction.chu-brest": 0,
+    "acheteur.region": 1,  # a question on the HR software
+    "admin.region": 1,
+    "redaction.region": 0,
+    # Klervi's join request; the answer on Rennes' cleaning, its award to them; questions closed at the CHU.
+    "gerant.breizh-proprete": 4,
+    "commercial.breizh-proprete": 3,
+    "gerant.kerne-informatique": 3,  # Rennes' two amendments, the Région's answer
+    "commercial.kerne-informatique": 3,
+    "gerant.iroise-construction": 3,  # questions closed at Rennes, bids closed at Rennes and the CHU
+    "commercial.iroise-construction": 3,
+    "candidat.breizh-proprete": 0,
+}
+
+
+def test_seeded_people_find_a_few_distinct_unread_news_and_the_worker_adds_nothing():
+    seed()
+    for local, expected in README_UNREAD.items():
+        email = local if "@" in local else email_for(local)
+        unread = list(
+            Notification.objects.filter(recipient__email=email, read_at__isnull=True).values_list("message", flat=True)
+        )
+        assert len(unread) == expected, (local, unread)
+        assert len(set(unread)) == len(unread), (local, unread)
+    # Once per event: nobody has the same message twice at the same moment (the old flood of answers).
+    repeated = Notification.objects.values("recipient", "message", "created_at").annotate(n=Count("id")).filter(n__gt=1)
+    assert not repeated.exists()
+    # The history was e-mailed when it happened; only the join request, made just now, is still to send.
+    assert list(Notification.objects.filter(emailed_at__isnull=True).values_list("verb", flat=True)) == [
+        "membership.requested"
+    ]
+    # The deadlines already past were announced in the history: the worker's first run sends nothing.
+    before = Notification.objects.count()
+    assert announce_deadline_transitions.call() == 0
+    assert Notification.objects.count() == before
+
+
+def test_the_role_table_is_in_the_sites_language(settings):
+    french = format_logins()
+    assert "Membre (en attente de validation)" in french
+    assert "Administrateur de la plateforme" in french
+    assert french.splitlines()[0].split() == ["E-mail", "Rôle", "Organisation"]
+    assert f"Mot de passe de tous les comptes de démonstration : {DEMO_PASSWORD}" in french
+    assert not {"Member", "Platform", "Role", "Buyer", "Password"} & set(french.replace("(", " ").split())
+    settings.LANGUAGE_CODE = "en"
+    english = format_logins()
+    assert "Member (awaiting approval)" in english and "Buyer" in english and "Acheteur" not in english
+
+
+def test_the_printed_invitation_link_uses_the_configured_base_url(settings):
+    # `make run PORT=8100` passes WAGTAILADMIN_BASE_URL=http://127.0.0.1:8100 to the seed.
+    settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8100/"
+    out = io.StringIO()
+    command = Command(stdout=out)
+    command.password_hash = make_password(DEMO_PASSWORD)
+    command.now = timezone.now()
+    organizations = command.create_organizations()
+    command.create_people(organizations)
+    command.create_invitation(organizations["rennes"])
+    printed = next(line for line in out.getvalue().splitlines() if INVITED_EMAIL in line)
+    link = printed.rsplit(" ", 1)[1]
+    assert link.startswith("http://127.0.0.1:8100/compte/invitation/"), printed
+    assert resolve(urlsplit(link).path).url_name == "accept_invitation"

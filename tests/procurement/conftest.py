@@ -7,55 +7,29 @@ import itertools
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
 from procurement.models import CPVCode, Lot, NoticePage
-from procurement.reference_data import cpv_path, load_cpv
+from procurement.reference_data import load_cpv
 from procurement.setup import ensure_buyer_section, ensure_notice_index
 
 _counter = itertools.count(1)
 
-# Used when ../shared/data is absent: enough codes for the tests (labels from the EU CPV).
-SAMPLE_CPV = {
-    "03000000-1": "Agricultural, farming, fishing, forestry and related products",
-    "09310000-5": "Electricity",
-    "15000000-8": "Food, beverages, tobacco and related products",
-    "30200000-1": "Computer equipment and supplies",
-    "30213100-6": "Portable computers",
-    "45000000-7": "Construction work",
-    "45233140-2": "Roadworks",
-    "45233141-9": "Road-maintenance works",
-    "55523100-3": "School-meal services",
-    "90910000-9": "Cleaning services",
-    "90911200-8": "Building-cleaning services",
-}
-
-
-def _load_cpv_codes() -> None:
-    path = cpv_path(settings.REFERENCE_DATA_DIR)
-    if path.exists():
-        load_cpv(path)
-    else:
-        CPVCode.objects.bulk_create(
-            CPVCode(code=code, digits=code.split("-")[0], label=label) for code, label in SAMPLE_CPV.items()
-        )
-
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """The CPV table, written once into the test database (outside every test's rolled-back
-    transaction): 9,450 rows per test cost minutes on PostgreSQL."""
+    """The CPV table as the migration wrote it; re-written once (outside every test's rolled-back
+    transaction) if a database came without it: 9,454 rows per test would cost minutes on PostgreSQL."""
     with django_db_blocker.unblock():
         if not CPVCode.objects.exists():
-            _load_cpv_codes()
+            load_cpv()
 
 
 @pytest.fixture
 def cpv_codes(db):
     """The CPV table (re-loaded if a transactional test, e.g. a browser test, flushed the database)."""
     if not CPVCode.objects.exists():
-        _load_cpv_codes()
+        load_cpv()
     return CPVCode.objects
 
 

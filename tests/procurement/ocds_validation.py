@@ -1,6 +1,7 @@
-"""Validate OCDS packages offline with libcoveocds, against the standard's ZIP in the reference data.
+"""Validate OCDS packages offline with libcoveocds, against the standard's ZIP kept beside the tests.
 
-Other tests reuse `validate(package)`. It skips (with the reason) when the ZIP or libcoveocds is absent.
+Other tests reuse `validate(package)`. The schema (`tests/procurement/data/standard-1__1__5.zip`) and
+libcoveocds (requirements-test.txt) are part of the test setup: validation never skips.
 
 Offline by construction: libcoveocds fetches every extension listed in a package by URL, and has no
 option to turn that off (its ProfileBuilder only reads http(s) extensions). So `validate` checks the
@@ -14,12 +15,10 @@ import copy
 import socket
 from pathlib import Path
 
-import pytest
-from django.conf import settings
+from libcoveocds.api import ocds_json_output
+from libcoveocds.config import LibCoveOCDSConfig
 
-
-def standard_zip() -> Path:
-    return Path(settings.REFERENCE_DATA_DIR) / "ocds" / "standard-1__1__5.zip"
+STANDARD_ZIP = Path(__file__).resolve().parent / "data" / "standard-1__1__5.zip"
 
 
 class NetworkAccessError(RuntimeError):
@@ -47,16 +46,10 @@ def no_network():
 def validate(package: dict) -> dict:
     """libcoveocds's result for `package` (a release package as a dict). Check
     result["validation_errors"] and result.get("additional_closed_codelist_values")."""
-    path = standard_zip()
-    if not path.exists():
-        pytest.skip(f"OCDS 1.1.5 schema ZIP not found at {path} (reference data absent): cannot validate offline")
-    api = pytest.importorskip("libcoveocds.api", reason="libcoveocds is not installed (requirements-test.txt)")
-    from libcoveocds.config import LibCoveOCDSConfig
-
     data = copy.deepcopy(package)
     extensions = data.pop("extensions", [])
-    config = LibCoveOCDSConfig({"standard_zip": path.resolve().as_uri(), "context": "api"})
+    config = LibCoveOCDSConfig({"standard_zip": STANDARD_ZIP.as_uri(), "context": "api"})
     with no_network():
-        result = api.ocds_json_output("", json_data=data, lib_cove_ocds_config=config)
+        result = ocds_json_output("", json_data=data, lib_cove_ocds_config=config)
     result["skipped_extensions"] = extensions
     return result

@@ -110,8 +110,9 @@ def test_list_page_offers_to_save_the_search_to_those_who_may_act(client, login,
     with translation.override("en"):
         anonymous = client.get(notice_index.url, {"nature": "works"}).content.decode()
         member = login(company_member).get(notice_index.url, {"nature": "works"}).content.decode()
-    assert "Save this search" not in anonymous and "Log in to save this search" in anonymous
-    assert "Save this search" in member and 'name="query" value="nature=works"' in member
+    assert "Create the alert" not in anonymous and "Log in to create an alert from this search" in anonymous
+    assert "Create an alert" in member and "Create the alert" in member
+    assert 'name="query" value="nature=works"' in member
 
 
 @pytest.mark.django_db

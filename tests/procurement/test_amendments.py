@@ -8,8 +8,9 @@ from django.utils import translation
 from intranet.actions.accounts import sync_wagtail_groups
 from intranet.models import Membership, Notification
 from procurement.models import Amendment, Download, Follow, NoticePage
+from procurement.setup import ensure_buyer_section
 from tests.procurement.conftest import paris
-from tests.procurement.test_admin_notices import errors_of, notice_form
+from tests.procurement.test_admin_notices import add_url, errors_of, notice_form, post_notice
 
 pytestmark = pytest.mark.django_db
 
@@ -69,6 +70,49 @@ def test_postponing_the_deadline_with_a_reason_records_an_amendment_shown_on_the
     assert '<h2 id="notice-amendments-title">Amendments</h2>' in page
     assert "Visite des sites reportée." in page
     assert "<del>" in page and "<ins>" in page
+
+
+def edit_url(notice) -> str:
+    return reverse("wagtailadmin_pages:edit", args=[notice.pk])
+
+
+def test_a_notice_never_published_has_no_reason_field(login, buyer, body, notice_index, make_notice):
+    client = login(buyer)
+    draft = make_notice(live=False)
+
+    for url in (add_url(ensure_buyer_section(body, notice_index)), edit_url(draft)):
+        response = client.get(url)
+        assert "amendment_reason" not in response.context["form"].fields
+        assert 'name="amendment_reason"' not in response.content.decode()
+
+
+def test_a_reason_sent_with_a_first_publication_is_not_kept(login, buyer, body, notice_index, cpv_codes):
+    response = post_notice(login(buyer), notice_index, body, publish=True, amendment_reason="Motif inventé")
+
+    assert response.status_code == 302, errors_of(response)
+    notice = NoticePage.objects.get(reference="2027-AOO-014")
+    assert notice.live and notice.amendment_reason == ""
+
+
+def test_a_published_notice_and_its_drafts_show_the_reason_field(login, buyer, published):
+    client = login(buyer)
+    response = client.get(edit_url(published))
+    assert 'name="amendment_reason"' in response.content.decode()
+
+    # A change saved as a draft keeps its reason until it is published.
+    data = notice_form(
+        published.buyer,
+        slug=published.slug,
+        reference=published.reference,
+        questions_deadline="2027-02-20 12:00",
+        bids_deadline="2027-03-08 12:00",
+        amendment_reason="Visite reportée.",
+    )
+    assert client.post(edit_url(published), data).status_code == 302
+
+    form = client.get(edit_url(published)).context["form"]
+    assert form["amendment_reason"].value() == "Visite reportée."
+    assert not Amendment.objects.exists()
 
 
 def test_the_reason_field_is_empty_on_the_next_edit(login, buyer, published):

@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from intranet.management.commands.seed_demo import COMPANIES, DEMO_PASSWORD, Command, make_siret
+from intranet.models import Notification
 from intranet.settings.base import PROCUREMENT_DEMO_NOTICES
 from procurement.demo import minimal_pdf, plan_notice, seed_and_get_notices, seed_notices
 from procurement.models import (
@@ -25,6 +26,7 @@ from procurement.models import (
     SavedSearch,
     Status,
 )
+from procurement.transitions import announce_deadline_transitions
 from tests.procurement.ocds_validation import validate
 
 pytestmark = pytest.mark.django_db
@@ -131,12 +133,17 @@ def test_seeding_creates_notices_in_every_status_with_valid_open_data_then_adds_
     assert result["validation_errors"] == []
     assert not result.get("additional_closed_codelist_values")
 
+    # Drawn notices too: the deadlines already past were announced in the history, and it was e-mailed then.
+    assert announce_deadline_transitions.call() == 0
+    assert not Notification.objects.filter(emailed_at__isnull=True).exists()
+
     counts = (
         NoticePage.objects.count(),
         ConsultationDocument.objects.count(),
         Question.objects.count(),
         Amendment.objects.count(),
         SavedSearch.objects.count(),
+        Notification.objects.count(),
     )
     assert seed_notices(count=SEEDED) == {"notices": 0, "saved_searches": 0}
     assert counts == (
@@ -145,4 +152,5 @@ def test_seeding_creates_notices_in_every_status_with_valid_open_data_then_adds_
         Question.objects.count(),
         Amendment.objects.count(),
         SavedSearch.objects.count(),
+        Notification.objects.count(),
     )

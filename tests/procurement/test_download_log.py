@@ -72,7 +72,8 @@ def test_the_log_lists_identified_downloads_and_counts_anonymous_ones(
 
     assert "commercial@bretagne-nettoyage.fr" in html and "Bretagne Nettoyage SARL" in html
     assert "RC.pdf (version 1)" in html and "CCTP.pdf (version 1)" in html
-    assert "Whole DCE (ZIP)" in html and "(Paris time, UTC" in html
+    # The column says Paris time once; the rows give the date and time alone.
+    assert "Whole DCE (ZIP)" in html and "When (Paris time)" in html and "(Paris time, UTC" not in html
     assert "2 anonymous downloads" in html
     assert "Discret" not in html and "discret@example.fr" not in html
 

@@ -266,7 +266,11 @@ def test_tender_describes_the_notice_its_lots_and_current_documents(notices, bod
     ]
     assert tender["items"][1]["additionalClassifications"][0]["id"] == "45233141"
     assert tender["items"][0]["classification"]["scheme"] == "CPV"
-    assert tender["items"][0]["classification"]["description"]
+    # The release is in French whoever asks (these tests run in English): so are the CPV labels.
+    assert release["language"] == "fr"
+    assert tender["items"][0]["classification"]["description"] == "Travaux d'entretien routier"
+    assert tender["items"][1]["classification"]["description"] == "Travaux routiers"
+    assert tender["items"][1]["additionalClassifications"][0]["description"] == "Travaux d'entretien routier"
 
     documents = {d["id"]: d for d in tender["documents"]}
     assert documents["notice"]["url"] == f"{BASE_URL}{notice.url}"

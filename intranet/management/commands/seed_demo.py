@@ -12,7 +12,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail import hooks
 
 from intranet.actions.accounts import (
@@ -168,9 +170,10 @@ def email_for(local: str) -> str:
 def _demo_logins() -> list[tuple[str, str, str]]:
     by_key = {d.key: d.name for d in BODIES + COMPANIES}
     labels = dict(Role.choices)
-    rows = [(PLATFORM_ADMIN_EMAIL, "Platform admin (superuser)", "—")]
-    rows += [(email_for(local), str(labels[role]), by_key[key]) for local, key, role, _title in FEATURED_PEOPLE]
-    rows.append((PENDING_EMAIL, "Member (awaiting approval)", by_key["breizh-proprete"]))
+    # Roles stay lazy: they are translated when printed, not when this module is imported.
+    rows = [(PLATFORM_ADMIN_EMAIL, gettext_lazy("Platform admin (superuser)"), "—")]
+    rows += [(email_for(local), labels[role], by_key[key]) for local, key, role, _title in FEATURED_PEOPLE]
+    rows.append((PENDING_EMAIL, gettext_lazy("Member (awaiting approval)"), by_key["breizh-proprete"]))
     return rows
 
 
@@ -179,11 +182,14 @@ DEMO_LOGINS = _demo_logins()
 
 
 def format_logins(rows=DEMO_LOGINS) -> str:
-    width = max(len(r[0]) for r in rows)
-    role_width = max(len(r[1]) for r in rows)
-    lines = [f"{'E-mail':<{width}}  {'Role':<{role_width}}  Organization", "-" * (width + role_width + 30)]
-    lines += [f"{email:<{width}}  {role:<{role_width}}  {org}" for email, role, org in rows]
-    lines.append(f"Password for every demo account: {DEMO_PASSWORD}")
+    """The demo accounts as a table, in the site's language (like the site the people will log in to)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        header = (_("E-mail"), _("Role"), _("Organization"))
+        rows = [header] + [(email, str(role), organization) for email, role, organization in rows]
+        width, role_width, organization_width = (max(len(row[column]) for row in rows) for column in range(3))
+        lines = [f"{email:<{width}}  {role:<{role_width}}  {organization}" for email, role, organization in rows]
+        lines.insert(1, "-" * (width + role_width + organization_width + 4))
+        lines.append(_("Password for every demo account: %(password)s") % {"password": DEMO_PASSWORD})
     return "\n".join(lines)
 
 

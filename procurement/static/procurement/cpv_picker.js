@@ -1,15 +1,36 @@
-/* CPV picker: turns the list page's CPV text input into an ARIA 1.2 combobox with suggestions from
-   /avis/cpv/?q=. Without JavaScript the plain text input works (codes typed by hand). */
+/* CPV picker: turns a CPV text input into an ARIA 1.2 combobox with suggestions from the JSON endpoint
+   (/avis/cpv/?q=). Used by the list page's filters and by the notice form of the Wagtail admin.
+
+   Markup: a container `.cpv-picker[data-cpv-url]` around an `input[data-cpv-picker]`, with optional
+   data-listbox-label, data-count-template ("%s suggestions") and:
+   - data-cpv-append="#id_of_a_field": the chosen code is appended to that field (", CODE") instead of
+     replacing the input's text, which is then emptied for the next search (several codes in one field);
+     data-added-template / data-present-template ("%s") announce it. Such a container is sent `hidden`,
+     as its input has no name and serves nothing without JavaScript: it is shown here.
+   - an element [data-cpv-hint], sent `hidden` (it speaks of suggestions): shown and tied to the input.
+   Containers added later (a lot added to the admin form) are set up as they appear.
+   Without JavaScript the plain text inputs work (codes typed by hand). */
 (function () {
   "use strict";
 
-  function setup(container, index) {
+  var counter = 0;
+
+  function announce(template, fallback, value) {
+    return (template || fallback).replace("%s", value);
+  }
+
+  function setup(container) {
+    if (container.hasAttribute("data-cpv-ready")) { return; }
     var input = container.querySelector("input[data-cpv-picker]");
     var url = container.getAttribute("data-cpv-url");
     if (!input || !url || !window.fetch) { return; }
+    var appendSelector = container.getAttribute("data-cpv-append");
+    var appendTarget = appendSelector ? document.querySelector(appendSelector) : null;
+    if (appendSelector && !appendTarget) { return; }
+    container.setAttribute("data-cpv-ready", "");
 
     var listbox = document.createElement("ul");
-    listbox.id = "cpv-listbox-" + index;
+    listbox.id = "cpv-listbox-" + counter++;
     listbox.className = "cpv-listbox";
     listbox.setAttribute("role", "listbox");
     listbox.setAttribute("aria-label", container.getAttribute("data-listbox-label") || "CPV codes");
@@ -25,6 +46,15 @@
     input.setAttribute("aria-controls", listbox.id);
     input.insertAdjacentElement("afterend", listbox);
     listbox.insertAdjacentElement("afterend", status);
+
+    var hint = container.querySelector("[data-cpv-hint]");
+    if (hint && hint.id) {
+      hint.hidden = false;
+      var described = (input.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+      if (described.indexOf(hint.id) === -1) { described.push(hint.id); }
+      input.setAttribute("aria-describedby", described.join(" "));
+    }
+    if (appendTarget) { container.hidden = false; }
 
     var options = [];
     var active = -1;
@@ -58,12 +88,40 @@
       }
     }
 
+    function changed(field) {
+      // Programmatic values fire no event: tell listeners (the admin's unsaved-changes warning).
+      field.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+
+    function appendCode(code) {
+      var codes = appendTarget.value.split(/[\s,;]+/).filter(Boolean);
+      if (codes.indexOf(code) !== -1) { return false; }
+      var kept = appendTarget.value.replace(/[\s,;]+$/, "");
+      appendTarget.value = kept ? kept + ", " + code : code;
+      changed(appendTarget);
+      return true;
+    }
+
     function choose(position) {
       var option = options[position];
       if (!option) { return; }
-      input.value = option.getAttribute("data-code");
+      var code = option.getAttribute("data-code");
+      if (appendTarget) {
+        var added = appendCode(code);
+        input.value = "";
+        lastQuery = "";
+        options = [];
+        listbox.textContent = "";
+        close();
+        status.textContent = added
+          ? announce(container.getAttribute("data-added-template"), "%s added", option.textContent)
+          : announce(container.getAttribute("data-present-template"), "%s is already listed", option.textContent);
+        return;
+      }
+      input.value = code;
       lastQuery = input.value;
       close();
+      changed(input);
       status.textContent = option.textContent;
     }
 
@@ -85,8 +143,8 @@
         listbox.appendChild(option);
         return option;
       });
-      var template = container.getAttribute("data-count-template") || "%s suggestions";
-      status.textContent = template.replace("%s", String(options.length));
+      status.textContent = announce(container.getAttribute("data-count-template"), "%s suggestions",
+        String(options.length));
       active = -1;
       open();
     }
@@ -128,8 +186,10 @@
           break;
         case "Enter":
           if (expanded && active >= 0) {
-            event.preventDefault();  // choose the suggestion; the next Enter submits the filters
+            event.preventDefault();  // choose the suggestion; the next Enter submits the form
             choose(active);
+          } else if (appendTarget) {
+            event.preventDefault();  // a search box, not a field of the form: Enter does not submit it
           }
           break;
         case "Escape":
@@ -153,9 +213,25 @@
     input.addEventListener("blur", function () { window.setTimeout(close, 100); });
   }
 
+  var SELECTOR = ".cpv-picker[data-cpv-url]";
+
+  function setupWithin(root) {
+    if (root.matches && root.matches(SELECTOR)) { setup(root); }
+    if (root.querySelectorAll) { Array.prototype.forEach.call(root.querySelectorAll(SELECTOR), setup); }
+  }
+
   function init() {
-    var containers = document.querySelectorAll(".cpv-picker[data-cpv-url]");
-    Array.prototype.forEach.call(containers, setup);
+    setupWithin(document);
+    // Forms added later (the admin's inline lots, cloned from a <template>) bring their own pickers.
+    if (window.MutationObserver && document.body) {
+      new MutationObserver(function (mutations) {
+        mutations.forEach(function (mutation) {
+          Array.prototype.forEach.call(mutation.addedNodes, function (node) {
+            if (node.nodeType === 1 && node.tagName !== "LI") { setupWithin(node); }  // not our options
+          });
+        });
+      }).observe(document.body, { childList: true, subtree: true });
+    }
   }
 
   if (document.readyState === "loading") {
