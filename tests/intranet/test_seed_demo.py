@@ -207,4 +207,5 @@ def test_the_printed_invitation_link_uses_the_configured_base_url(settings):
     printed = next(line for line in out.getvalue().splitlines() if INVITED_EMAIL in line)
     link = printed.rsplit(" ", 1)[1]
     assert link.startswith("http://127.0.0.1:8100/compte/invitation/"), printed
+    assert printed.startswith("Invitation ouverte pour"), printed  # in the site's language, like the table
     assert resolve(urlsplit(link).path).url_name == "accept_invitation"

@@ -308,7 +308,9 @@ class Command(BaseCommand):
         admin = User.objects.get(email=email_for("admin.rennes"))
         invitation = do_invite(organization=organization, email=INVITED_EMAIL, role=Role.BUYER, actor=admin)
         url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("accept_invitation", args=[invitation.token])
-        self.stdout.write(f"Open invitation for {INVITED_EMAIL} (shown once): {url}")
+        with translation.override(settings.LANGUAGE_CODE):  # the console speaks the site's language, like the table
+            message = _("Open invitation for %(email)s (shown once): %(url)s") % {"email": INVITED_EMAIL, "url": url}
+        self.stdout.write(message)
 
     # --- --scale: generated organizations and people, in bulk ----------------------------------------
 
