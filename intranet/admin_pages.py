@@ -12,10 +12,13 @@ model), so a view a later Wagtail release adds under these names is covered too;
 every admin URL pattern with an integer argument and fail on one they cannot classify.
 
 The link chooser shows other people's pages only as the public sees them: published, with no
-unpublished change (its draft title could be a secret). Reports that summarise the whole tree
-whatever the reader's rights (page types usage names the last edited page of each type) are for
-platform admins only.
+unpublished change (its draft title could be a secret); so does its external-link form, which would
+otherwise name a pasted page by its draft title (`ExternalLinkView`, routed in `intranet/urls.py`).
+Reports that summarise the whole tree whatever the reader's rights (page types usage names the last
+edited page of each type) are for platform admins only.
 """
+
+import json
 
 from django.apps import apps
 from django.contrib.admin.utils import unquote
@@ -23,6 +26,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 from wagtail import hooks
+from wagtail.admin.views import chooser as chooser_views
 from wagtail.models import Page
 from wagtail.permissions import page_permission_policy
 
@@ -141,3 +145,19 @@ def chooser_shows_others_pages_as_published(pages, request):
 def reports_menu_without_platform_summaries(request, menu_items):
     if not request.user.is_superuser:
         menu_items[:] = [item for item in menu_items if item.name != "page-types-usage"]
+
+
+class ExternalLinkView(chooser_views.ExternalLinkView):
+    """Wagtail's external-link chooser turns a pasted address of one of the site's pages into a link to that
+    page, named by its draft title. For a page its reader may not see in the chooser (another body's notice
+    with a draft waiting), the address stays an external link: the draft title is its owners'."""
+
+    def post(self, request):
+        response = super().post(request)
+        if request.user.is_superuser or response.get("Content-Type", "").split(";")[0] != "application/json":
+            return response
+        data = json.loads(response.content)
+        internal = data.get("internal") or data.get("result") or {}
+        if "id" in internal and not Page.objects.filter(choosable(request.user), pk=internal["id"]).exists():
+            return self.render_chosen_response(self.get_result_data())
+        return response

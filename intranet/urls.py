@@ -12,6 +12,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.views.account import LoginView as WagtailLoginView
 from wagtail.documents import urls as wagtaildocs_urls
 
+from intranet import admin_pages
+
 wagtail_login = WagtailLoginView.as_view()
 
 
@@ -27,6 +29,8 @@ def admin_login(request):
 
 urlpatterns = [
     path("admin/login/", admin_login),
+    # Before Wagtail's own: a pasted address of a page one may not see stays an external link.
+    path("admin/choose-external-link/", admin_pages.ExternalLinkView.as_view()),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("langue/", set_language, name="set_language"),

@@ -10,6 +10,7 @@ API then shows them no private word either; the body's own people, and platform 
 """
 
 import datetime
+import json
 import re
 from types import SimpleNamespace
 from urllib.parse import urlencode, urlsplit
@@ -601,3 +602,24 @@ def test_a_platform_admin_sees_every_bodys_private_notices(client, platform_admi
         assert DRAFT_WORD in leaks(client.get(url).content.decode()), url
     for notice in world.notices:
         assert client.get(reverse("wagtailadmin_pages:edit", args=[notice.pk])).status_code == 200
+
+
+@STRANGERS
+def test_pasting_another_bodys_notice_address_in_the_link_form_keeps_its_draft_title_secret(client, stranger, world):
+    """Wagtail's external-link form turns a pasted address of a site page into a page link named by the
+    page's draft title: for another body's live notice with a draft waiting, it stays an external link."""
+    notice = world.notices[2]
+    url = reverse("wagtailadmin_choose_page_external_link")
+    data = {"external-link-chooser-url": f"http://localhost{notice.url}", "external-link-chooser-link_text": ""}
+
+    _log_in(client, stranger)
+    stranger_answer = client.post(url, data)
+    assert stranger_answer.status_code == 200 and leaks(content_of(stranger_answer)) == []
+    result = json.loads(stranger_answer.content)["result"]
+    assert "id" not in result and result["url"].endswith(notice.url)
+
+    # The notice's own buyer (who may see its draft) gets the page link, as Wagtail gives it.
+    owner = Membership.objects.get(organization=notice.specific.buyer, role=Role.BUYER).user
+    _log_in(client, owner)
+    owner_answer = json.loads(client.post(url, data).content)
+    assert (owner_answer.get("result") or owner_answer.get("internal"))["id"] == notice.pk
