@@ -3,12 +3,15 @@
 Other procurement tests reuse these: keep their names and signatures stable."""
 
 import datetime
+import io
 import itertools
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
+from intranet.management.commands.seed_demo import DEMO_PASSWORD, Command
 from procurement.models import CPVCode, Lot, NoticePage
 from procurement.reference_data import load_cpv
 from procurement.setup import ensure_buyer_section, ensure_notice_index
@@ -96,3 +99,14 @@ def english_interface(client):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def demo_people(home_page, cpv_codes):
+    """seed_demo's organizations and people, without the other apps' demo content."""
+    command = Command(stdout=io.StringIO())
+    command.password_hash = make_password(DEMO_PASSWORD)
+    command.now = timezone.now()
+    organizations = command.create_organizations()
+    command.create_people(organizations)
+    return organizations

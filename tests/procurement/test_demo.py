@@ -1,16 +1,14 @@
 """The salle des marchés' demo: 200+ French notices of the seeded bodies, in every status, idempotent."""
 
-import io
 import json
 import time
 
 import pytest
-from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.db.models import Count
 from django.utils import timezone
 
-from intranet.management.commands.seed_demo import COMPANIES, DEMO_PASSWORD, Command, make_siret
+from intranet.management.commands.seed_demo import COMPANIES, make_siret
 from intranet.models import Notification
 from intranet.settings.base import PROCUREMENT_DEMO_NOTICES
 from procurement.demo import minimal_pdf, plan_notice, seed_and_get_notices, seed_notices
@@ -30,17 +28,6 @@ from procurement.transitions import announce_deadline_transitions
 from tests.procurement.ocds_validation import validate
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo_people(home_page, cpv_codes):
-    """seed_demo's organizations and people, without the other apps' demo content."""
-    command = Command(stdout=io.StringIO())
-    command.password_hash = make_password(DEMO_PASSWORD)
-    command.now = timezone.now()
-    organizations = command.create_organizations()
-    command.create_people(organizations)
-    return organizations
 
 
 def test_plans_are_the_same_on_every_run_and_cover_every_status(settings):

@@ -1,14 +1,10 @@
 """The demo's stories: the Ville de Rennes in every status, the CHU de Brest and the Région Bretagne a good
 set, and a history whose notifications are dated when their events happened, each told once."""
 
-import io
-
 import pytest
-from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from intranet.management.commands.seed_demo import DEMO_PASSWORD, Command
 from intranet.models import Notification
 from intranet.settings.base import PROCUREMENT_DEMO_NOTICES
 from procurement.demo import BODY_BY_KEY, STORIES, plan_notice, seed_notices
@@ -25,12 +21,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def stories(home_page, cpv_codes):
+def stories(demo_people):
     """seed_demo's organizations and people, then the story notices (the first ones of the demo)."""
-    command = Command(stdout=io.StringIO())
-    command.password_hash = make_password(DEMO_PASSWORD)
-    command.now = timezone.now()
-    command.create_people(command.create_organizations())
     seed_notices(count=len(STORIES))
 
 

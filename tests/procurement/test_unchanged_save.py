@@ -1,17 +1,14 @@
 """Saving a published notice as it is is no amendment: only a change the public would see asks for a reason."""
 
-import io
 from datetime import timedelta
 from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
-from django.contrib.auth.hashers import make_password
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.test.utils.form_data import rich_text
 
-from intranet.management.commands.seed_demo import DEMO_PASSWORD, Command
 from intranet.models import Membership
 from procurement.actions.publication import describe_changes, notice_snapshot, snapshot
 from procurement.demo import seed_and_get_notices
@@ -96,17 +93,6 @@ def browser_post_data(html: str, form_id: str = "page-edit-form") -> dict:
     for name, value in parser.pairs:
         data.setdefault(name, []).append(value)
     return data
-
-
-@pytest.fixture
-def demo_people(home_page, cpv_codes):
-    """seed_demo's organizations and people, without the other apps' demo content."""
-    command = Command(stdout=io.StringIO())
-    command.password_hash = make_password(DEMO_PASSWORD)
-    command.now = timezone.now()
-    organizations = command.create_organizations()
-    command.create_people(organizations)
-    return organizations
 
 
 def test_each_seeded_published_notice_saved_unchanged_in_the_admin_is_no_amendment(demo_people, client):
