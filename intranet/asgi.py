@@ -11,7 +11,10 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from intranet.routing import websocket_urlpatterns  # noqa: E402
+from intranet.routing import websocket_urlpatterns as core_routes  # noqa: E402
+from workspaces.routing import websocket_urlpatterns as workspace_routes  # noqa: E402
+
+websocket_urlpatterns = core_routes + workspace_routes
 
 application = ProtocolTypeRouter(
     {

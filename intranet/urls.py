@@ -39,6 +39,7 @@ urlpatterns = [
     path("forums/", include("forums.urls")),
     path("avis/", include("procurement.urls")),
     path("donnees/", include("procurement.urls_opendata")),
+    path("espaces/", include("workspaces.urls")),
 ]
 
 # Wagtail's images (originals and renditions) are public; the rest of MEDIA_ROOT (forum attachments,

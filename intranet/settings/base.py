@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "knowledge",
     "forums",
     "procurement",
+    "workspaces",
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.table_block",

@@ -1,0 +1,1 @@
+"""Receivers of the workspaces app (imported by WorkspacesConfig.ready)."""

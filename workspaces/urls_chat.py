@@ -1,0 +1,3 @@
+"""URLs of the workspaces: chat."""
+
+urlpatterns = []

@@ -1,0 +1,1 @@
+"""Wagtail hooks of the workspaces, one module per feature (each registers its own)."""
