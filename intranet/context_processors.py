@@ -1,9 +1,22 @@
-"""Values every template needs: the platform's name, footer links, the bell counter."""
+"""Values every template needs: the platform's name, footer links, the bell counter, the menu's badges."""
 
 from django.conf import settings
+from wagtail import hooks
 
 from intranet.models import StandardPage
 from intranet.notifications import unread_count
+
+
+def header_badges(request) -> list[dict]:
+    """The badges of the main menu's entries, from the apps' `register_header_badge` hooks: each is a function
+    `(request) -> dict | None` whose dict holds `url` (the menu entry's address), `count` and `label` (the
+    words read by screen readers, e.g. "3 unread messages"). Badges with no count are left out."""
+    badges = []
+    for hook in hooks.get_hooks("register_header_badge"):
+        badge = hook(request)
+        if badge and badge.get("count"):
+            badges.append(badge)
+    return badges
 
 
 def platform(request):
@@ -21,4 +34,6 @@ def platform(request):
         "SITE_NAME": settings.SITE_NAME,
         "footer_pages": footer_pages,
         "unread_notifications": (lambda: unread_count(user)) if user is not None else 0,
+        # Lazy: computed only when a template uses it (the header, once, through {% with %}).
+        "header_badges": (lambda: header_badges(request)) if user is not None else list,
     }

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from intranet.models import Organization
@@ -208,6 +210,8 @@ class File(models.Model):
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("file")
+        verbose_name_plural = _("files")
 
     def __str__(self):
         return self.name
@@ -255,6 +259,8 @@ class Note(models.Model):
 
     class Meta:
         ordering = ["title"]
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
 
     def __str__(self):
         return self.title
@@ -414,6 +420,8 @@ class Message(models.Model):
 
     class Meta:
         ordering = ["seq"]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
         constraints = [
             models.UniqueConstraint(fields=["channel", "seq"], name="workspace_message_seq_once"),
             models.UniqueConstraint(
@@ -424,7 +432,7 @@ class Message(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.channel_id}#{self.seq}"
+        return Truncator(self.body).chars(60) if self.deleted_at is None else gettext("Deleted message")
 
 
 class MessageRevision(models.Model):

@@ -7,8 +7,9 @@ from workspaces import urls_chat, urls_files, urls_notes, urls_search, urls_work
 app_name = "workspaces"
 
 urlpatterns = [
-    path("", include(urls_workspaces)),
+    # Chat first: its fixed prefixes (messages/, direct/, canal/) must win over a workspace's <slug>/.
     path("", include(urls_chat)),
+    path("", include(urls_workspaces)),
     path("", include(urls_files)),
     path("", include(urls_notes)),
     path("", include(urls_search)),

@@ -38,6 +38,15 @@ def main_menu() -> list[tuple[str, str]]:
     return entries
 
 
+@register.filter
+def badge_for(badges, href: str) -> dict | None:
+    """The header badge (from the `register_header_badge` hooks) of the menu entry at `href`, if any."""
+    for badge in badges or ():
+        if badge.get("url") == href:
+            return badge
+    return None
+
+
 @register.simple_tag(takes_context=True)
 def aria_current(context, href: str) -> str:
     """` aria-current="page"` on the link to the page shown, `"true"` on the link to its section."""

@@ -17,10 +17,18 @@ MAX_CANDIDATES = 500
 RESULTS_PER_PAGE = 20
 
 
-def search_candidates(query: str) -> list:
-    """The index's hits for `query` with their objects loaded; [] when the index is not usable yet."""
+def search_candidates(query: str, request=None) -> list:
+    """The index's hits for `query` with their objects loaded; [] when the index is not usable yet.
+
+    With a request, each app's `narrow_search_query(request, sqs)` hook may exclude at the engine what the
+    reader can never see (e.g. the documents of workspaces they are not in), so that such documents do not
+    fill the candidates and push out what the reader may see. The read-time filter still decides."""
     try:
-        return list(SearchQuerySet().auto_query(query).load_all()[:MAX_CANDIDATES])
+        sqs = SearchQuerySet().auto_query(query)
+        if request is not None:
+            for narrow in hooks.get_hooks("narrow_search_query"):
+                sqs = narrow(request, sqs)
+        return list(sqs.load_all()[:MAX_CANDIDATES])
     except (HaystackError, OSError) as error:
         # No search index registered yet, or the Whoosh directory is missing or unwritable:
         # the search page still works and shows no results.
@@ -47,7 +55,7 @@ class SearchView(TemplateView):
         query = self.request.GET.get("q", "").strip()[:200]
         context["query"] = query
         if query:
-            results = visible_results(self.request, search_candidates(query))
+            results = visible_results(self.request, search_candidates(query, self.request))
             page = Paginator(results, RESULTS_PER_PAGE).get_page(self.request.GET.get("page"))
             context.update(
                 page_obj=page,

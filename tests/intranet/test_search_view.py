@@ -48,14 +48,14 @@ def test_a_query_without_an_index_shows_no_results_and_logs_a_warning(client, tm
 def test_hits_whose_object_was_deleted_are_not_shown(client, monkeypatch, body, company):
     hits = hits_for(body, company)
     company.delete()
-    monkeypatch.setattr(search, "search_candidates", lambda query: hits)
+    monkeypatch.setattr(search, "search_candidates", lambda query, request=None: hits)
     response = client.get(reverse("search"), {"q": "rennes"})
     assert [result.object for result in response.context["results"]] == [body]
     assert "Ville de Rennes" in response.content.decode()
 
 
 def test_an_app_hook_hides_results_the_reader_may_not_see(client, monkeypatch, body, company):
-    monkeypatch.setattr(search, "search_candidates", lambda query: hits_for(body, company))
+    monkeypatch.setattr(search, "search_candidates", lambda query, request=None: hits_for(body, company))
 
     def companies_only(request, results):
         return [result for result in results if result.object.is_company]
@@ -70,7 +70,7 @@ def test_an_app_hook_hides_results_the_reader_may_not_see(client, monkeypatch, b
 
 def test_results_are_paginated_twenty_per_page_and_keep_the_query(client, monkeypatch, make_org):
     organizations = [make_org(f"Commune {index:02d}") for index in range(25)]
-    monkeypatch.setattr(search, "search_candidates", lambda query: hits_for(*organizations))
+    monkeypatch.setattr(search, "search_candidates", lambda query, request=None: hits_for(*organizations))
     first = client.get(reverse("search"), {"q": "commune"})
     second = client.get(reverse("search"), {"q": "commune", "page": 2})
     assert len(first.context["results"]) == 20

@@ -43,11 +43,12 @@ def test_visitors_see_the_main_navigation_and_how_to_log_in_or_register(client, 
     assert reverse("logout") not in html
 
 
-def test_the_main_menu_leaves_out_a_feature_whose_urls_are_not_installed(client, home):
-    """Workspaces are not built yet: no "Espaces de travail" entry leading to a 404."""
+def test_the_workspaces_entry_is_back_in_the_menu_and_leads_somewhere(client, home):
+    """The entry came back by itself with the workspaces app; a visitor following it is asked to log in."""
     html = client.get("/").content.decode()
-    assert 'href="/espaces/"' not in html
-    assert "Espaces de travail" not in html
+    assert 'href="/espaces/"' in html and "Espaces de travail" in html
+    response = client.get("/espaces/")
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
 def test_a_main_menu_entry_shows_once_its_url_name_exists(monkeypatch):
