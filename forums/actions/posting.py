@@ -8,7 +8,6 @@ committed, notifies mentioned people and hands the post to the subscriptions (fo
 
 import hashlib
 import logging
-import zipfile
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -27,6 +26,7 @@ from forums.models import POST_MAX_LENGTH, Attachment, Category, Post, PostRevis
 from intranet import audit
 from intranet.models import AuditEvent, User
 from intranet.notifications import notify
+from intranet.uploads import content_ok, file_types, upload_name
 
 logger = logging.getLogger(__name__)
 
@@ -40,23 +40,10 @@ NEW_USER_POSTS = 5
 MAX_ATTACHMENTS = 5
 DEFAULT_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
-# Extension -> (stored content type, kind of check). The browser's content type is never trusted.
-ALLOWED_EXTENSIONS = {
-    "png": ("image/png", "image"),
-    "jpg": ("image/jpeg", "image"),
-    "jpeg": ("image/jpeg", "image"),
-    "gif": ("image/gif", "image"),
-    "webp": ("image/webp", "image"),
-    "pdf": ("application/pdf", "pdf"),
-    "odt": ("application/vnd.oasis.opendocument.text", "zip"),
-    "ods": ("application/vnd.oasis.opendocument.spreadsheet", "zip"),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "zip"),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "zip"),
-    "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", "zip"),
-    "txt": ("text/plain", "text"),
-    "csv": ("text/csv", "text"),
-}
-_IMAGE_FORMATS = {"png": {"PNG"}, "jpg": {"JPEG"}, "jpeg": {"JPEG"}, "gif": {"GIF"}, "webp": {"WEBP"}}
+# The accepted extensions; their content types and the checks of their content are the core's (intranet.uploads).
+ALLOWED_EXTENSIONS = file_types(
+    "png", "jpg", "jpeg", "gif", "webp", "pdf", "odt", "ods", "docx", "xlsx", "pptx", "txt", "csv"
+)
 
 
 def posts_per_minute(user) -> int:
@@ -141,59 +128,6 @@ class CheckedFile:
     size: int
 
 
-def _head(upload, length: int) -> bytes:
-    upload.seek(0)
-    data = upload.read(length)
-    upload.seek(0)
-    return data
-
-
-def _content_ok(upload, extension: str, kind: str) -> bool:
-    if kind == "image":
-        from PIL import Image
-
-        try:
-            upload.seek(0)
-            with Image.open(upload) as image:
-                image_format = image.format
-                image.verify()
-        except Exception:  # noqa: BLE001 - Pillow raises many kinds for a non-image
-            return False
-        finally:
-            upload.seek(0)
-        return image_format in _IMAGE_FORMATS[extension]
-    if kind == "pdf":
-        return _head(upload, 5) == b"%PDF-"
-    if kind == "zip":
-        if _head(upload, 4) != b"PK\x03\x04":
-            return False
-        try:
-            upload.seek(0)
-            return zipfile.is_zipfile(upload)
-        finally:
-            upload.seek(0)
-    if kind == "text":
-        data = _head(upload, 64 * 1024)
-        if b"\x00" in data:
-            return False
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError as error:
-            # A multi-byte character cut at the end of the sample is fine; anything else is not text.
-            if error.start < len(data) - 4:
-                try:
-                    data.decode("cp1252")
-                except UnicodeDecodeError:
-                    return False
-        return True
-    return False
-
-
-def upload_name(upload) -> str:
-    """The file's own name, without any folder the browser may send, as stored and shown."""
-    return (getattr(upload, "name", "") or "fichier").replace("\\", "/").rsplit("/", 1)[-1][:255] or "fichier"
-
-
 def check_file(upload, limit: int | None = None) -> CheckedFile:
     """Validate one file: how big, which extension, and that the content matches it."""
     limit = attachment_max_bytes() if limit is None else limit
@@ -212,7 +146,7 @@ def check_file(upload, limit: int | None = None) -> CheckedFile:
             code="bad_extension",
         )
     content_type, kind = ALLOWED_EXTENSIONS[extension]
-    if not _content_ok(upload, extension, kind):
+    if not content_ok(upload, extension, kind):
         raise ValidationError(
             _("“%(name)s” is not a real .%(extension)s file: its content does not match its name.")
             % {"name": name, "extension": extension},
