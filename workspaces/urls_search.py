@@ -1,3 +1,9 @@
-"""URLs of the workspaces: search."""
+"""URLs of the workspaces: search within a workspace."""
 
-urlpatterns = []
+from django.urls import path
+
+from workspaces import views_search
+
+urlpatterns = [
+    path("<slug:slug>/recherche/", views_search.search, name="search"),
+]

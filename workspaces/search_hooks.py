@@ -1,0 +1,158 @@
+"""Workspace content in search: a hit is kept only for the members who may read it, re-checked from the database.
+
+- The site search (`intranet.views.search`) and the workspace's own search page (`workspaces.views_search`) both
+  pass their hits through `filter_search_results`; this app's hook keeps another app's hits as they are, and a
+  message, note or file only if the reader is a member of its workspace now (guests included), the note or
+  file is not deleted, and the message is not deleted and belongs to a workspace channel the reader reads (a
+  restricted channel's messages only for its chosen members; direct conversations are never search hits).
+  Archived workspaces stay searchable by their members.
+- The check costs a fixed number of queries whatever the number of hits: the reader's memberships (cached per
+  request by `workspaces.access`) and, only when a hit is in a restricted channel, one query for the restricted
+  channels the reader was added to. Hits were loaded from the database just now by the search view (with their
+  channel and workspace), so deleted flags and channel kinds are current even when the index lags behind.
+- Kept hits get a `url` and a `search_description` (the site search's template shows both).
+- Saves and deletes of `Message`, `Note` and `File` are queued by `intranet.search.QueuedSignalProcessor` (the
+  chat, file and note actions save the instance on edit and deletion). A write that does not save the indexed
+  model (a `QuerySet.update()` of a soft deletion) calls `reindex()`, which asks the worker to re-index it.
+"""
+
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils.text import Truncator
+from wagtail import hooks
+
+from intranet.search import update_search_index
+from workspaces import access
+from workspaces.models import Channel, ChannelMember, File, Message, Note
+from workspaces.search_indexes import plain_text
+
+DESCRIPTION_LENGTH = 200
+
+
+def _reverse(name: str, *args) -> str:
+    try:
+        return reverse(f"workspaces:{name}", args=args)
+    except NoReverseMatch:  # that page is not built (yet)
+        return ""
+
+
+def message_url(message: Message) -> str:
+    """The message's permanent link (it opens the page holding the message, anchored at `#m-<seq>`: the channel
+    page, an older page of it, or the thread); without it, the channel or thread page at the anchor."""
+    link = _reverse("message_link", message.channel_id, message.seq)
+    if link:
+        return link
+    channel = message.channel
+    if message.thread_root_id is not None:
+        # Loaded with the hit (MessageIndex.read_queryset): no query per hit.
+        url = _reverse("thread", channel.workspace.slug, channel.slug, message.thread_root.seq)
+    else:
+        url = _reverse("channel", channel.workspace.slug, channel.slug)
+    return f"{url}#m-{message.seq}" if url else ""
+
+
+def note_url(note: Note) -> str:
+    return _reverse("note", note.workspace.slug, note.pk)
+
+
+def file_url(file: File) -> str:
+    return _reverse("file_detail", file.workspace.slug, file.pk)
+
+
+def hit_url(obj) -> str:
+    if isinstance(obj, Message):
+        return message_url(obj)
+    if isinstance(obj, Note):
+        return note_url(obj)
+    return file_url(obj)
+
+
+def hit_description(obj) -> str:
+    """Plain text (escaped when shown): the start of a message or note, the folder of a file."""
+    if isinstance(obj, (Message, Note)):
+        return Truncator(plain_text(obj.body_html)).chars(DESCRIPTION_LENGTH)
+    return obj.folder.name if obj.folder_id and obj.folder else ""
+
+
+class _Reader:
+    """What one reader may see of the workspaces, computed once per search and only as far as needed."""
+
+    def __init__(self, user, restricted_channel_ids: set[int]):
+        self.user = user
+        self._restricted_ids = restricted_channel_ids
+        self._added_to = None
+
+    def is_member(self, workspace_id: int) -> bool:
+        return access.membership(self.user, workspace_id) is not None
+
+    def reads(self, channel: Channel) -> bool:
+        if channel.kind != Channel.Kind.CHANNEL or not self.is_member(channel.workspace_id):
+            return False
+        if not channel.restricted:
+            return True
+        if self._added_to is None:
+            self._added_to = set(
+                ChannelMember.objects.filter(user=self.user, channel_id__in=self._restricted_ids).values_list(
+                    "channel_id", flat=True
+                )
+            )
+        return channel.pk in self._added_to
+
+    def may_see(self, obj) -> bool:
+        if isinstance(obj, Message):
+            return obj.deleted_at is None and self.reads(obj.channel)
+        return obj.deleted_at is None and self.is_member(obj.workspace_id)
+
+
+WORKSPACE_MODELS = (Message, Note, File)
+
+
+@hooks.register("filter_search_results")
+def drop_unreadable_workspace_hits(request, results):
+    """Keep other apps' hits; keep a workspace's message, note or file only for those who may read it now."""
+    results = list(results)
+    ours = [r for r in results if isinstance(r.object, WORKSPACE_MODELS)]
+    if not ours:
+        return results
+    restricted = {r.object.channel_id for r in ours if isinstance(r.object, Message) and r.object.channel.restricted}
+    reader = _Reader(request.user, restricted)
+    kept = []
+    for result in results:
+        obj = result.object
+        if not isinstance(obj, WORKSPACE_MODELS):
+            kept.append(result)
+        elif reader.may_see(obj):
+            obj.url = hit_url(obj)
+            obj.search_description = hit_description(obj)
+            kept.append(result)
+    return kept
+
+
+# Re-indexing on changes that do not save the indexed model ---------------------------------------------------
+
+
+def reindex(model, pk) -> None:
+    """Ask the worker, after commit, to index the object again (or remove it if its index no longer holds it).
+
+    For writes that do not save the indexed model, e.g. a soft deletion by `QuerySet.update()`."""
+    label, pk = model._meta.label, str(pk)
+    transaction.on_commit(lambda: update_search_index.enqueue(label, pk))
+
+
+@hooks.register("narrow_search_query")
+def only_the_readers_workspaces(request, sqs):
+    """At the engine: a workspace's documents are candidates only for its members, so that thousands of chat
+    messages of other workspaces never fill the site search's candidates and push out what the reader may see.
+    The read-time filter above still decides (restricted channels, deletions, memberships changed since)."""
+    from haystack.inputs import Raw
+    from haystack.query import SQ
+    from haystack.utils import get_model_ct
+
+    workspace_types = [get_model_ct(model) for model in (Message, Note, File)]
+    mine = sorted(access.my_workspaces(request.user).values_list("pk", flat=True))
+    not_workspace_content = SQ()
+    for content_type in workspace_types:
+        not_workspace_content &= ~SQ(django_ct=Raw(f'"{content_type}"'))
+    if not mine:
+        return sqs.filter(not_workspace_content)
+    return sqs.filter(not_workspace_content | SQ(workspace_id__in=mine))
