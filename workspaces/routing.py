@@ -1,3 +1,9 @@
 """WebSocket routes of the workspaces, added to the core's in intranet/asgi.py."""
 
-websocket_urlpatterns = []
+from django.urls import path
+
+from workspaces.consumers import ChatConsumer
+
+websocket_urlpatterns = [
+    path("ws/espaces/canal/<int:channel_id>/", ChatConsumer.as_asgi()),
+]
