@@ -207,6 +207,17 @@ def test_the_index_lists_my_workspaces_and_those_i_may_join(
     assert "Réseau des acheteurs hospitaliers" not in html  # private
 
 
+def test_the_index_counts_every_member_of_my_workspaces(login, workspace, ws_member):
+    """The count of a workspace one belongs to is everyone in it, not one (the filter on one's own membership
+    must not narrow the count)."""
+    expected = workspace.members.count()
+    assert expected > 3
+    response = login(ws_member).get(reverse("workspaces:index"))
+    mine = {item.pk: item.member_count for item in response.context["workspaces"]}
+    assert mine[workspace.pk] == expected
+    assert f"{expected} membres" in response.content.decode()
+
+
 def test_guests_and_companies_see_no_directory(login, workspace, open_workspace, ws_guest, company_user):
     html = login(ws_guest).get(reverse("workspaces:index")).content.decode()
     assert "Réseau des acheteurs hospitaliers" in html
