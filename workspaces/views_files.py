@@ -7,6 +7,7 @@ from storage after the access check, never from MEDIA_URL.
 """
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models.functions import Lower
@@ -80,6 +81,7 @@ def _access_file(request, slug, file_id):
     return file, access.membership(request.user, file.workspace)
 
 
+@login_required
 @require_GET
 def files(request, slug):
     """One folder of the workspace (its root by default): its sub-folders and files, with upload forms."""
@@ -111,6 +113,7 @@ def files(request, slug):
     return render(request, "workspaces/files_list.html", context)
 
 
+@login_required
 @require_http_methods(["GET", "POST"])
 def file_upload(request, slug):
     """The upload page (also the target of the listing's upload form)."""
@@ -139,6 +142,7 @@ def file_upload(request, slug):
     return render(request, "workspaces/files_upload.html", context)
 
 
+@login_required
 @require_http_methods(["GET", "POST"])
 def folder_create(request, slug):
     workspace, member = access.access_workspace(request.user, slug)
@@ -164,6 +168,7 @@ def folder_create(request, slug):
     return render(request, "workspaces/files_folder.html", {"workspace": workspace, "member": member, "form": form})
 
 
+@login_required
 @require_http_methods(["GET", "POST"])
 def file_detail(request, slug, file_id):
     """A file's versions (who uploaded what, when, how big) and the form for a new version."""
@@ -204,6 +209,7 @@ def file_detail(request, slug, file_id):
     return render(request, "workspaces/files_detail.html", context)
 
 
+@login_required
 @require_http_methods(["GET", "POST"])
 def file_delete(request, slug, file_id):
     """Confirm, then delete (soft): by the person who added the file or the workspace's admins."""
@@ -219,6 +225,7 @@ def file_delete(request, slug, file_id):
     )
 
 
+@login_required
 @require_GET
 def file_download(request, file_id):
     """The current version (or `?version=<n>`) as an attachment, for the workspace's members only."""

@@ -9,6 +9,7 @@ import difflib
 import re
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models.functions import Lower
@@ -131,6 +132,7 @@ def text_diff(before: str, after: str) -> list[tuple[str, str]]:
 # Views --------------------------------------------------------------------------------------------
 
 
+@login_required
 @require_GET
 def notes(request, slug):
     workspace, member = access.access_workspace(request.user, slug)
@@ -150,6 +152,7 @@ def notes(request, slug):
     return render(request, "workspaces/notes_list.html", context)
 
 
+@login_required
 @require_http_methods(["GET", "POST"])
 def note_create(request, slug):
     workspace, member = access.access_workspace(request.user, slug)
@@ -169,6 +172,7 @@ def note_create(request, slug):
     return render(request, "workspaces/notes_form.html", context)
 
 
+@login_required
 @require_GET
 def note(request, slug, note_id):
     note, member = _access_note(request, slug, note_id)
@@ -183,6 +187,7 @@ def note(request, slug, note_id):
     return render(request, "workspaces/notes_detail.html", context)
 
 
+@login_required
 @require_http_methods(["GET", "POST"])
 def note_edit(request, slug, note_id):
     """Edit from the version shown; a save over a newer version shows both texts and saves nothing."""
@@ -223,6 +228,7 @@ def note_edit(request, slug, note_id):
     return render(request, "workspaces/notes_form.html", context, status=status)
 
 
+@login_required
 @require_http_methods(["GET", "POST"])
 def note_delete(request, slug, note_id):
     note, member = _access_note(request, slug, note_id)
@@ -237,6 +243,7 @@ def note_delete(request, slug, note_id):
     )
 
 
+@login_required
 @require_GET
 def note_history(request, slug, note_id):
     note, member = _access_note(request, slug, note_id)
@@ -245,6 +252,7 @@ def note_history(request, slug, note_id):
     return render(request, "workspaces/notes_history.html", context)
 
 
+@login_required
 @require_GET
 def note_diff(request, slug, note_id, version):
     """What version `version` changed from the one before it (from nothing for the first)."""

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from urllib.parse import urlencode
 
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.html import escape
@@ -144,6 +145,7 @@ def describe(obj, query: str) -> dict:
     }
 
 
+@login_required
 def search(request, slug):
     """The workspace's search page (`?q=` words, optional `?type=`): members only, 404 for anyone else."""
     workspace, member = access.access_workspace(request.user, slug)

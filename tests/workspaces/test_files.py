@@ -265,9 +265,11 @@ def test_members_and_guests_download_as_an_attachment_with_nosniff(
 
 @pytest.mark.parametrize("person", ["other_ws_member", "other_body_buyer", "company_user", None])
 def test_anyone_else_gets_404_for_every_file_page(client, login, workspace, ws_member, person, request):
+    """Logged-in outsiders get 404; a visitor is asked to log in first (an e-mailed link leads somewhere)."""
     file = file_actions.do_upload_file(workspace, ws_member, pdf())
     if person:
         login(request.getfixturevalue(person))
+    refused = 404 if person else 302
     urls = [
         reverse("workspaces:file_download", args=[file.pk]),
         reverse("workspaces:file_download", args=[file.pk]) + "?version=1",
@@ -278,9 +280,11 @@ def test_anyone_else_gets_404_for_every_file_page(client, login, workspace, ws_m
         reverse("workspaces:file_delete", args=[workspace.slug, file.pk]),
     ]
     for url in urls:
-        assert client.get(url).status_code == 404, url
+        response = client.get(url)
+        assert response.status_code == refused, url
+        assert person or response["Location"].startswith(reverse("login"))
     response = client.post(reverse("workspaces:file_upload", args=[workspace.slug]), {"file": text()})
-    assert response.status_code == 404
+    assert response.status_code == refused
     assert File.objects.count() == 1
 
 

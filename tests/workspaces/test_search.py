@@ -145,7 +145,8 @@ def test_the_search_page_answers_404_to_everyone_outside_the_workspace(
     client, login, workspace, other_ws_member, other_body_buyer, company_user, content
 ):
     url = reverse("workspaces:search", args=[workspace.slug])
-    assert client.get(url, {"q": "pénalités"}).status_code == 404
+    response = client.get(url, {"q": "pénalités"})
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))  # a visitor logs in
     for person in (other_ws_member, other_body_buyer, company_user):
         assert login(person).get(url, {"q": "pénalités"}).status_code == 404
 
