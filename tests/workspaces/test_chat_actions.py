@@ -382,3 +382,10 @@ def test_read_markers_never_go_back(general, post, ws_member, ws_owner):
     assert ReadMarker.objects.get(user=ws_member, channel=general).last_read_seq == 2
     assert chat.do_mark_read(ws_member, general, 99) == 3  # never past the last message
     assert chat.do_mark_read(ws_member, general) == 3
+
+
+def test_line_breaks_count_once_whatever_sent_them(general, post, ws_member):
+    """A form posts CRLF, the page's script LF: stored alike, so the 10,000-character limit means the same."""
+    from_form = post(ws_member, general, "Première ligne\r\nseconde ligne\r\n")
+    from_script = post(ws_member, general, "Première ligne\nseconde ligne")
+    assert from_form.body == from_script.body == "Première ligne\nseconde ligne"

@@ -90,7 +90,8 @@ def _broadcast_after_commit(channel_id: int) -> list[str]:
 def _clean_body(body) -> str:
     if not isinstance(body, str):
         raise ValidationError(_("Write a message."), code="invalid")
-    body = body.strip("\n\r ")
+    # Browsers send a form's line breaks as CRLF, the page's script as LF: one form, one length.
+    body = body.replace("\r\n", "\n").replace("\r", "\n").strip("\n ")
     if not body.strip():
         raise ValidationError(_("Write a message."), code="empty")
     if len(body) > MESSAGE_MAX_LENGTH:

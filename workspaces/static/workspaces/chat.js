@@ -338,7 +338,7 @@
     if (!inThread && !m.thread_root) {
       if (m.thread_replies) {
         tools.appendChild(
-          toolButton("thread", pluralText(m.thread_replies, S.repliesOne, S.repliesOther), null, threadLink(m.seq))
+          toolButton("thread", pluralText(m.thread_replies, S.repliesOne, S.repliesOther), fmt(S.ofMessage, name), threadLink(m.seq))
         );
       } else if (canPost && alive) {
         tools.appendChild(toolButton("thread", S.startThread, fmt(S.ofMessage, name), threadLink(m.seq)));
