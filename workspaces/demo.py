@@ -28,6 +28,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from wagtail import hooks
 
 from intranet.management.commands.seed_demo import BODIES, DEMO_DOMAIN, DEMO_PASSWORD, make_siret
@@ -940,6 +941,12 @@ def seed_workspaces(command=None, now=None) -> dict[str, int]:
                 channel.refresh_from_db()
             _settle_reading(new_channels, now)
     return {"workspaces": added, "messages": Message.objects.count() - before, "direct": direct}
+
+
+@hooks.register("register_demo_logins")
+def demo_guest_login():
+    """The guest consultant, printed with the core's demo accounts by seed_demo and runsite."""
+    return [(GUEST_EMAIL, gettext_lazy("Guest of one workspace"), "—")]
 
 
 @hooks.register("register_demo_content")

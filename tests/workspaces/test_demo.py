@@ -215,3 +215,14 @@ def test_the_history_is_dated_in_the_past(seeded):
 def test_no_demo_workspaces_without_the_demo_people(db):
     assert seed_workspaces() == {"workspaces": 0, "messages": 0, "direct": 0}
     assert not Workspace.objects.exists() and not User.objects.exists()
+
+
+def test_the_console_table_lists_the_guest_with_the_core_accounts(settings):
+    """seed_demo and runsite print the demo accounts; the guest belongs to no organization of the core's table."""
+    from intranet.management.commands.seed_demo import format_logins
+    from workspaces.demo import GUEST_EMAIL
+
+    settings.LANGUAGE_CODE = "fr"
+    table = format_logins()
+    line = next(line for line in table.splitlines() if line.startswith(GUEST_EMAIL))
+    assert "Invitée d’un espace de travail" in line

@@ -181,8 +181,17 @@ def _demo_logins() -> list[tuple[str, str, str]]:
 DEMO_LOGINS = _demo_logins()
 
 
-def format_logins(rows=DEMO_LOGINS) -> str:
+def app_demo_logins() -> list:
+    """The apps' own demo accounts (`register_demo_logins` hooks: `() -> [(e-mail, role, organization)]`), e.g.
+    the workspaces' guest, who belongs to no organization of the core's table."""
+    from wagtail import hooks
+
+    return [row for logins in hooks.get_hooks("register_demo_logins") for row in logins()]
+
+
+def format_logins(rows=None) -> str:
     """The demo accounts as a table, in the site's language (like the site the people will log in to)."""
+    rows = list(DEMO_LOGINS) + app_demo_logins() if rows is None else rows
     with translation.override(settings.LANGUAGE_CODE):
         header = (_("E-mail"), _("Role"), _("Organization"))
         rows = [header] + [(email, str(role), organization) for email, role, organization in rows]
