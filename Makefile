@@ -68,6 +68,7 @@ bench: install messages
 	$(PY) bench/knowledge.py
 	$(PY) bench/forums.py
 	$(PY) bench/procurement.py
+	$(PY) bench/chat.py
 
 clean:
 	rm -rf var/db.sqlite3* var/whoosh_index var/bench

@@ -110,12 +110,22 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Realtime and cache: in memory unless REDIS_URL is set.
+# Layer capacity: how many events one layer channel holds before new ones are dropped, silently (Channels'
+# default: 100). A chat message is one event per group; at 100 messages/s in a channel, a reader (or, with
+# channels_redis, a whole process: one Redis key each) that falls one second behind would lose events at 100.
+# 1,000 gives ten seconds of slack and stays cheap: the in-memory layer's copies share the pre-encoded text,
+# channels_redis keeps one copy per process, and events expire after 60 s anyway. Durability never rests on
+# the layer: chat clients fetch any gap by message id (see bench/chat.py and README, "Chat benchmark").
+CHANNEL_CAPACITY = 1000
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # redis-py 8 reads with a 5-s socket timeout by default, the very time channels_redis blocks in
+            # BZPOPMIN waiting for events: an idle connection's read then fails now and then ("Timeout reading
+            # from ...") and its consumer dies (django/channels_redis#422). Wait longer than that blocking pop.
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}], "capacity": CHANNEL_CAPACITY},
         }
     }
     CACHES = {
@@ -125,7 +135,9 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": CHANNEL_CAPACITY}}
+    }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Search: Whoosh in var/ unless SEARCH_URL names an Elasticsearch 7 server.

@@ -160,6 +160,9 @@ def _listen(channel_id):
 
 
 def _received(layer, name):
+    """What reached `name` so far. Every drain of one layer runs on the same event loop: channels_redis binds a
+    channel's receive buffer to the loop that first received on it (async_to_sync would start a new loop)."""
+
     async def drain():
         frames = []
         while True:
@@ -170,7 +173,9 @@ def _received(layer, name):
             assert event["type"] == "chat.event"
             frames.append(json.loads(event["text"]))
 
-    return async_to_sync(drain)()
+    if not hasattr(layer, "_test_receive_loop"):
+        layer._test_receive_loop = asyncio.new_event_loop()
+    return layer._test_receive_loop.run_until_complete(drain())
 
 
 def test_one_encoded_event_per_message_after_commit(general, ws_member, django_capture_on_commit_callbacks):

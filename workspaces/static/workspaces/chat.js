@@ -54,6 +54,8 @@
 
   var lastSeq = Number(cfg.lastSeq) || 0; // every message up to this id has been received (or shown)
   var ahead = new Set(); // ids received past a gap
+  var gapTimer = null;
+  var GAP_WAIT_MS = 700;
   var firstSeq = cfg.firstSeq ? Number(cfg.firstSeq) : null; // the oldest shown (for "older messages")
   var socket = null;
   var attempts = 0;
@@ -486,7 +488,16 @@
       }
     } else {
       ahead.add(seq);
-      askCatchUp();
+      // Frames relayed by two server processes can arrive a little out of order: ask for the missing ids only
+      // if the gap is still open a moment later (asking at once would cost a request per reordered frame).
+      if (!gapTimer) {
+        gapTimer = setTimeout(function () {
+          gapTimer = null;
+          if (ahead.size) {
+            askCatchUp();
+          }
+        }, GAP_WAIT_MS);
+      }
     }
   }
 
