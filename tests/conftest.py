@@ -134,15 +134,3 @@ def home_page(db):
         is_default_site=True, defaults={"hostname": "localhost", "port": 80, "root_page": home}
     )
     return home
-
-
-@pytest.fixture(autouse=True)
-def fresh_channel_layers():
-    """Each test gets new channel layer objects. A layer's queues, locks and Redis connections belong to the event
-    loop that first used them, and each test (WebsocketCommunicator, async_to_sync) runs its own loop: a layer
-    kept from an earlier test fails with "bound to a different event loop"."""
-    from channels.layers import channel_layers
-
-    channel_layers.backends.clear()
-    yield
-    channel_layers.backends.clear()
