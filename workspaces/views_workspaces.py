@@ -34,7 +34,6 @@ from workspaces.models import (
     Message,
     Note,
     Presence,
-    Workspace,
 )
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -159,9 +158,9 @@ class DetailView(LoginRequiredMixin, View):
 
     def get(self, request, slug):
         user = request.user
-        workspace = Workspace.objects.filter(slug=slug).select_related("organization").first()
-        member = access.membership(user, workspace) if workspace is not None else None
-        if member is None:
+        try:
+            workspace, member = access.access_workspace(user, slug)
+        except Http404:
             return self._preview(request, slug)
         return render(request, "workspaces/workspace_detail.html", self._overview(user, workspace, member))
 
