@@ -134,3 +134,15 @@ def home_page(db):
         is_default_site=True, defaults={"hostname": "localhost", "port": 80, "root_page": home}
     )
     return home
+
+
+@pytest.fixture(autouse=True)
+def fresh_channel_layers():
+    """Each test gets new channel layer objects. A layer's queues and locks belong to the event loop that first
+    used them, and each test (WebsocketCommunicator, async_to_sync, a server thread) runs its own loop: a layer
+    kept from an earlier test fails with "bound to a different event loop" or waits on a dead loop's future."""
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()

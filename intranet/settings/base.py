@@ -122,10 +122,24 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # redis-py 8 reads with a 5-s socket timeout by default, the very time channels_redis blocks in
-            # BZPOPMIN waiting for events: an idle connection's read then fails now and then ("Timeout reading
-            # from ...") and its consumer dies (django/channels_redis#422). Wait longer than that blocking pop.
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}], "capacity": CHANNEL_CAPACITY},
+            # No socket timeout on the layer's connections. redis-py 8's default (5 s) is the very time
+            # channels_redis blocks in BZPOPMIN, so an idle read failed now and then and its consumer died
+            # (django/channels_redis#422); and any socket timeout makes redis-py send each command through
+            # asyncio.wait_for, which on Python 3.11 swallows a cancellation that arrives as the send completes
+            # (CPython gh-86296, fixed in 3.12): the closed socket's receive task then loops on BZPOPMIN for
+            # ever. BZPOPMIN returns within 5 s by itself; connecting keeps a timeout, dead peers are found by
+            # TCP keepalive.
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": None,
+                        "socket_connect_timeout": 5,
+                        "socket_keepalive": True,
+                    }
+                ],
+                "capacity": CHANNEL_CAPACITY,
+            },
         }
     }
     CACHES = {

@@ -102,17 +102,3 @@ def workspace(make_workspace, add_member, ws_owner, ws_admin, ws_member, ws_gues
     add_member(ws, ws_guest, Role.GUEST)
     forget_workspace_memberships(ws_owner)
     return ws
-
-
-@pytest.fixture(autouse=True)
-def fresh_channel_layers():
-    """Each workspaces test gets new channel layer objects. A layer's queues, locks and Redis connections belong
-    to the event loop that first used them, and each test (WebsocketCommunicator, async_to_sync) runs its own
-    loop: a layer kept from an earlier test fails with "bound to a different event loop". (Not for the whole
-    suite: with channels_redis, clearing between tests/intranet/test_channels.py's tests hung its sixth test;
-    not understood yet.)"""
-    from channels.layers import channel_layers
-
-    channel_layers.backends.clear()
-    yield
-    channel_layers.backends.clear()
