@@ -3,7 +3,9 @@
 Whoosh allows one writer at a time (a second raises LockError and haystack's remove() then
 fails silently), so saves and deletes only enqueue a task after the transaction commits; the
 single worker writes the index. Indexes say which objects belong in the index with
-`index_queryset()`: an object saved out of it (unpublished, hidden) is removed.
+`index_queryset()`: an object saved out of it (unpublished, hidden) is removed. An app that stores many small
+objects may index new ones in batches itself: it marks the instance `search_indexed_in_batch = True` before
+creating it (later saves and deletes still go through here).
 """
 
 import logging
@@ -36,8 +38,11 @@ class QueuedSignalProcessor(signals.BaseSignalProcessor):
         models.signals.post_save.disconnect(self.handle_save)
         models.signals.post_delete.disconnect(self.handle_delete)
 
-    def handle_save(self, sender, instance, **kwargs):
+    def handle_save(self, sender, instance, created=False, **kwargs):
         if sender not in _indexed_models():
+            return
+        if created and getattr(instance, "search_indexed_in_batch", False):
+            # Its app indexes such new objects in batches (chat messages: one task per burst, not per message).
             return
         label, pk = sender._meta.label, instance.pk
         transaction.on_commit(lambda: update_search_index.enqueue(label, str(pk)))

@@ -15,8 +15,9 @@ Protocol (JSON text frames; see also workspaces.serializers for the message dict
 Access is checked from the database as it is now: at connection (`can_read_channel_now`), whenever an
 `access.changed` event reaches the person's group (removed from the workspace or the channel, account
 closed), on every catch-up page, and on every write (the actions check `can_post` with fresh data). Live
-events arrive already encoded (`{"type": "chat.event", "text": ...}`, one group_send per message) and are
-forwarded as they are: no query, no encoding per delivery.
+events arrive already encoded (`{"type": "chat.event", "group": ..., "text": ...}`, one group_send per message)
+through the process's hub (`workspaces.fanout`: one layer subscription per process and channel) and are
+written as they are by the connection's outbox: no query, no encoding, no layer read per delivery.
 
 Limits: frames over `MAX_FRAME_CHARS`, bodies over 10,000 characters (`too_long`); writes per person over
 `settings.WORKSPACES_CHAT_RATE` (messages, seconds), default (20, 10), counted per connection and across the
@@ -40,7 +41,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from intranet.models import User
-from workspaces import access, presence, serializers
+from workspaces import access, fanout, presence, serializers
 from workspaces.actions import chat
 from workspaces.models import MESSAGE_MAX_LENGTH, Channel, Message
 from workspaces.realtime import chat_group, person_group
@@ -122,6 +123,7 @@ def _person_allows(user_id: int, count: int, seconds: float) -> bool:
 class ChatConsumer(AsyncJsonWebsocketConsumer):
     closing = False
     joined = False
+    outbox = None
 
     # Connection -----------------------------------------------------------------------------------
 
@@ -148,14 +150,27 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         self.read_pending = None
         self.read_written_at = 0.0
         self.read_flush = None
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        # Live frames come through the process's hub (workspaces.fanout), access changes on this connection's
+        # own layer channel. Joined after accept(): the outbox writes to the socket.
+        self.hub = fanout.hub_for(self.channel_layer)
+        self.outbox = fanout.Outbox(self._send_text, self.channel_name)
+        await self.hub.join(self.group, self.outbox)
         await self.channel_layer.group_add(self.person, self.channel_name)
         self.joined = True
-        await self.accept()
         after = self._after_from_query()
         if after is not None:
             await self.catch_up(after)
-        await self.channel_layer.group_send(self.group, {"type": "chat.event", "text": presence_text})
+        await self._group_send(presence_text)
+
+    async def _send_text(self, text: str):
+        await self.send(text_data=text)
+
+    async def _group_send(self, text: str, skip: str | None = None):
+        event = {"type": "chat.event", "group": self.group, "text": text}
+        if skip is not None:
+            event["skip"] = skip
+        await self.channel_layer.group_send(self.group, event)
 
     def _after_from_query(self) -> int | None:
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
@@ -190,7 +205,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self._write_read()
         text = await database_sync_to_async(self._went_offline)()
         if text is not None:
-            await self.channel_layer.group_send(self.group, {"type": "chat.event", "text": text})
+            await self._group_send(text)
 
     def _went_offline(self) -> str | None:
         if not presence.disconnected(self.user_id, self.workspace_ids):
@@ -199,21 +214,16 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         return serializers.encode(presence.presence_frame(channel)) if channel is not None else None
 
     async def _leave_groups(self):
-        await self.channel_layer.group_discard(self.group, self.channel_name)
+        if self.outbox is not None:
+            self.outbox.close()
+            await self.hub.leave(self.group, self.outbox)
         await self.channel_layer.group_discard(self.person, self.channel_name)
 
     # Events from the groups -----------------------------------------------------------------------
 
-    async def dispatch(self, message):
-        # Live frames touch no database: skip Channels' close_old_connections() before them (one thread hop
-        # per delivery otherwise, queued behind the writes on the database thread).
-        if message["type"] == "chat.event":
-            await self.chat_event(message)
-            return
-        await super().dispatch(message)
-
     async def chat_event(self, event):
-        """A live frame for everyone in the channel: forwarded as it is."""
+        """A live frame sent to this connection's own layer channel (the channel's frames come through the
+        hub): forwarded as it is."""
         if self.closing or event.get("skip") == self.channel_name:
             return
         await self.send(text_data=event["text"])
@@ -409,9 +419,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return
         self.last_typing = now
         frame = {"type": "typing", "user": {"id": self.user_id, "name": self.user_name}}
-        await self.channel_layer.group_send(
-            self.group, {"type": "chat.event", "text": serializers.encode(frame), "skip": self.channel_name}
-        )
+        await self._group_send(serializers.encode(frame), skip=self.channel_name)
 
     async def on_read(self, content):
         seq = _int(content, "seq")

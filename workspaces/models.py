@@ -321,7 +321,8 @@ class Channel(models.Model):
     (`workspace` empty, `kind` direct, both people in `ChannelMember`).
 
     `last_seq` is the id of the channel's last message: each message takes the next one under the
-    row's lock, so ids increase within the channel with no gap left by a committed message."""
+    row's lock, so ids increase within the channel with no gap left by a committed message. `indexed_seq`:
+    new messages up to this id have been put in the search index, in batches (see `do_post_message`)."""
 
     class Kind(models.TextChoices):
         CHANNEL = "channel", _("Channel")
@@ -338,6 +339,8 @@ class Channel(models.Model):
     direct_key = models.CharField(max_length=41, null=True, blank=True, unique=True, editable=False)
     last_seq = models.BigIntegerField(default=0)
     last_message_at = models.DateTimeField(null=True, blank=True)
+    # New messages up to this id are in the search index (workspaces.search_indexes.index_new_messages).
+    indexed_seq = models.BigIntegerField(default=0, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

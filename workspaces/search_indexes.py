@@ -11,7 +11,8 @@ import html
 import re
 
 from django.template.loader import render_to_string
-from haystack import indexes
+from django_tasks import task
+from haystack import connections, indexes
 
 from workspaces.models import Channel, File, Message, Note
 
@@ -53,6 +54,37 @@ class MessageIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare_workspace_id(self, message: Message) -> int:
         return message.channel.workspace_id
+
+
+# New messages indexed per task run at most (one index write each).
+INDEX_BATCH = 500
+
+
+@task()
+def index_new_messages(channel_id: int) -> int:
+    """Index the channel's messages stored since the last run, in batches: at 100 messages per second a
+    worker writing Whoosh's index once per message falls behind, once per burst keeps up.
+
+    `do_post_message` enqueues this when its message is the first one after `indexed_seq` (no run is pending),
+    and every 50 messages in any case (a run that failed is retried). Moving `indexed_seq` waits for the
+    channel's row lock, held by a post until it commits: the loop then sees that post's id in `last_seq`, so a
+    message is never left behind between a run and the next enqueue. Returns how many messages it indexed."""
+    index = connections["default"].get_unified_index().get_index(Message)
+    backend = connections["default"].get_backend()
+    done = 0
+    while True:
+        row = Channel.objects.filter(pk=channel_id).values_list("indexed_seq", "last_seq", "kind").first()
+        if row is None or row[2] != Channel.Kind.CHANNEL:
+            return done
+        start, last = row[0], row[1]
+        if last <= start:
+            return done
+        end = min(last, start + INDEX_BATCH)
+        messages = list(index.index_queryset().filter(channel_id=channel_id, seq__gt=start, seq__lte=end))
+        if messages:
+            backend.update(index, messages)
+        Channel.objects.filter(pk=channel_id, indexed_seq=start).update(indexed_seq=end)
+        done += len(messages)
 
 
 class NoteIndex(indexes.SearchIndex, indexes.Indexable):

@@ -25,6 +25,7 @@ from workspaces.actions.members import do_archive, do_remove_member
 from workspaces.actions.notes import do_create_note, do_save_note
 from workspaces.models import Channel, File, Member, Message, Note
 from workspaces.search_hooks import drop_unreadable_workspace_hits
+from workspaces.search_indexes import index_new_messages
 from workspaces.views_search import excerpt
 
 pytestmark = pytest.mark.django_db
@@ -347,3 +348,55 @@ def test_other_workspaces_documents_never_become_candidates_of_the_site_search(
     assert search_candidates("pénalités", request) == []
     # Without a request (the worker, a shell), nothing is narrowed.
     assert len(search_candidates("pénalités")) >= 5
+
+
+# --- new messages are indexed in batches ---------------------------------------------------------------------
+
+
+def _index_runs(callbacks) -> int:
+    return sum(1 for callback in callbacks if getattr(callback, "func", None) == index_new_messages.enqueue)
+
+
+def test_a_burst_of_messages_is_indexed_by_one_run(workspace, ws_member, django_capture_on_commit_callbacks):
+    channel = general(workspace)
+    # The worker has not run yet: only the first message of the burst asks for a run.
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        for word in ("allotissement", "sourcing", "reconduction"):
+            do_post_message(ws_member, channel, f"Point {word} pour la commission.")
+    assert _index_runs(callbacks) == 1
+    assert indexed_objects("allotissement") == set()
+
+    assert index_new_messages.call(channel.pk) == 3
+    stored = set(Message.objects.filter(channel=channel).values_list("pk", flat=True))
+    assert {pk for _model, pk in indexed_objects("commission")} == stored
+    channel.refresh_from_db()
+    assert channel.indexed_seq == channel.last_seq == 3
+    # Nothing new: a second run indexes nothing.
+    assert index_new_messages.call(channel.pk) == 0
+
+
+def test_once_indexed_the_next_message_asks_for_a_run_again(indexed, workspace, ws_member):
+    channel = general(workspace)
+    first = post(indexed, ws_member, channel, "Premier message sur la DPGF.")
+    second = post(indexed, ws_member, channel, "Second message sur la DPGF.")
+    assert {pk for _model, pk in indexed_objects("DPGF")} == {first.pk, second.pk}
+    channel.refresh_from_db()
+    assert channel.indexed_seq == 2
+
+
+def test_a_failed_run_is_retried_every_fifty_messages(workspace, ws_member, django_capture_on_commit_callbacks):
+    channel = general(workspace)
+    # As if a run had failed after message 1: ids 2..49 are stored, none indexed, no run pending.
+    Channel.objects.filter(pk=channel.pk).update(last_seq=49, indexed_seq=0)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        do_post_message(ws_member, channel, "Le cinquantième message relance l'indexation.")
+    assert _index_runs(callbacks) == 1
+
+
+def test_direct_messages_ask_for_no_index_run(workspace, ws_member, ws_owner, django_capture_on_commit_callbacks):
+    conversation = do_open_direct(ws_member, ws_owner)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        do_post_message(ws_member, conversation, "Entre nous : la pondération.")
+    assert _index_runs(callbacks) == 0
+    assert index_new_messages.call(conversation.pk) == 0
+    assert indexed_objects("pondération") == set()

@@ -14,6 +14,7 @@ stored one is returned with `created=False`.
 """
 
 import sqlite3
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -43,6 +44,7 @@ from workspaces.models import (
 )
 from workspaces.notifications import notify_mentions
 from workspaces.realtime import send_access_changed, send_chat_event
+from workspaces.search_indexes import index_new_messages
 
 # The reactions offered (a small fixed set: anything else is refused).
 REACTIONS = ("👍", "❤️", "😄", "🎉", "👀", "✅")
@@ -130,22 +132,24 @@ def _update_returning() -> bool:
     return connection.vendor == "sqlite" and sqlite3.sqlite_version_info >= (3, 35)
 
 
-def _next_seq(channel: Channel, now) -> int:
+def _next_seq(channel: Channel, now) -> tuple[int, int]:
     """Take the channel's next id: the UPDATE locks the channel's row until the transaction ends (one
-    statement with RETURNING where the database has it)."""
+    statement with RETURNING where the database has it). Returns (the new id, the channel's `indexed_seq`)."""
     if _update_returning():
         quote = connection.ops.quote_name
         table = quote(Channel._meta.db_table)
         last_seq, last_at = quote("last_seq"), quote("last_message_at")
+        indexed = quote("indexed_seq")
         sql = (
             f"UPDATE {table} SET {last_seq} = {last_seq} + 1, {last_at} = %s "  # noqa: S608 (names, not input)
-            f"WHERE {quote('id')} = %s RETURNING {last_seq}"
+            f"WHERE {quote('id')} = %s RETURNING {last_seq}, {indexed}"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [connection.ops.adapt_datetimefield_value(now), channel.pk])
-            return cursor.fetchone()[0]
+            seq, indexed_seq = cursor.fetchone()
+            return seq, indexed_seq
     Channel.objects.filter(pk=channel.pk).update(last_seq=F("last_seq") + 1, last_message_at=now)
-    return Channel.objects.filter(pk=channel.pk).values_list("last_seq", flat=True).get()
+    return Channel.objects.filter(pk=channel.pk).values_list("last_seq", "indexed_seq").get()
 
 
 def _stored(channel: Channel, user, client_key: str) -> Message | None:
@@ -184,12 +188,12 @@ def do_post_message(
     try:
         with transaction.atomic():
             texts = _broadcast_after_commit(channel.pk)
-            seq = _next_seq(channel, now)
+            seq, indexed_seq = _next_seq(channel, now)
             # Under the channel's lock: a retry of a stored message rolls its id back and returns that one.
             existing = _stored(channel, user, client_key) if client_key else None
             if existing is not None:
                 raise _Duplicate(existing)
-            message = Message.objects.create(
+            message = Message(
                 channel=channel,
                 seq=seq,
                 author=user,
@@ -201,6 +205,11 @@ def do_post_message(
                 attachment=attachment,
                 created_at=created_at or now,
             )
+            # Indexed with the channel's other new messages (direct conversations never are).
+            message.search_indexed_in_batch = True
+            message.save(force_insert=True)
+            if not channel.is_direct and (indexed_seq == seq - 1 or (seq - indexed_seq) % 50 == 0):
+                transaction.on_commit(partial(index_new_messages.enqueue, channel.pk))
             channel.last_seq = seq
             channel.last_message_at = now
             message.channel = channel
