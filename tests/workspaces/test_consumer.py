@@ -463,3 +463,71 @@ def test_presence_heartbeats_write_at_most_every_20_seconds(general, workspace, 
     # Silent for longer than the timeout: offline.
     Presence.objects.filter(user=ws_member).update(last_seen=timezone.now() - timedelta(seconds=61))
     assert presence.online_in(workspace) == []
+
+
+# One layer subscription per process ---------------------------------------------------------------------------
+
+
+async def _group_members(group: str) -> set:
+    """The layer channels in a group, on the in-memory layer or on Redis."""
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    if hasattr(layer, "groups"):  # InMemoryChannelLayer
+        return set(layer.groups.get(group, {}))
+    connection = layer.connection(layer.consistent_hash(group))
+    members = await connection.zrange(layer._group_key(group), 0, -1)
+    return {member.decode() for member in members}
+
+
+async def test_the_pages_of_one_process_share_one_layer_subscription(general, ws_member, ws_owner, ws_admin):
+    from workspaces.realtime import chat_group
+
+    sockets = [await connected(general, person) for person in (ws_member, ws_owner, ws_admin)]
+    subscribed = await _group_members(chat_group(general.pk))
+    assert len(subscribed) == 1 and next(iter(subscribed)).startswith("chat-hub.")
+    # A message reaches every page once, through that one subscription.
+    await send(sockets[0], type="send", body="Un seul abonnement", client_key="h-1", reply_to=None, thread_root=None)
+    for socket in sockets:
+        received = [
+            frame for frame in await frames(socket, 2 if socket is sockets[0] else 1) if frame["type"] == "message"
+        ]
+        assert [frame["message"]["body"] for frame in received] == ["Un seul abonnement"]
+    for socket in sockets[:2]:
+        await socket.disconnect()
+    assert len(await _group_members(chat_group(general.pk))) == 1  # one page still open
+    await sockets[2].disconnect()
+    assert await _group_members(chat_group(general.pk)) == set()  # the last page closed: the process left
+
+
+async def test_a_socket_that_does_not_read_loses_frames_not_the_others():
+    """A page whose socket cannot keep up has its backlog capped; the frames beyond are dropped for it alone
+    (the page fetches the gap by id) and the other pages of the process are not held up."""
+    import asyncio
+
+    from workspaces import fanout
+
+    stuck, fast = asyncio.Event(), []
+
+    async def never_done(text):
+        await stuck.wait()
+
+    async def record(text):
+        fast.append(text)
+
+    slow_box, fast_box = fanout.Outbox(never_done, "slow"), fanout.Outbox(record, "fast")
+    hub = fanout.Hub(layer=None)
+    hub.groups["chat-1"] = {slow_box, fast_box}
+    total = fanout.BACKLOG_LIMIT + 10
+    for number in range(total):
+        hub.deliver({"type": "chat.event", "group": "chat-1", "text": str(number)})
+        if number % 100 == 99:
+            await asyncio.sleep(0)  # the sockets' writers run between bursts
+    hub.deliver({"type": "chat.event", "group": "chat-2", "text": "another channel"})
+    hub.deliver({"type": "chat.event", "group": "chat-1", "text": "typing", "skip": "fast"})
+    await asyncio.sleep(0.05)
+    assert fast == [str(number) for number in range(total)]
+    # The slow one: one frame in its socket's hands, BACKLOG_LIMIT waiting, the rest dropped.
+    assert slow_box.dropped == total + 1 - 1 - fanout.BACKLOG_LIMIT
+    for box in (slow_box, fast_box):
+        box.close()
