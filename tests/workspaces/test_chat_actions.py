@@ -93,29 +93,17 @@ def test_a_retried_message_is_stored_once(general, ws_member, ws_owner):
     assert Message.objects.filter(channel=general).count() == 2
 
 
-def test_a_retry_racing_the_first_send_is_stored_once(general, ws_member):
-    """The row lock serializes posts of a channel; a duplicate that still reaches the insert (the unique
-    constraint) gives back the stored message, and its transaction (its id) is rolled back."""
+def test_a_retry_is_refused_by_the_unique_index_and_leaves_no_gap(general, ws_member):
+    """No lookup before the insert: the key's unique index refuses the retried row, the transaction (its id
+    with it) is rolled back and the stored message is given back; the next message takes the next id."""
     first, _ = chat.do_post_message(ws_member, general, "Une fois", client_key="course")
-    # Simulate the race: the pre-check misses (as if the first insert were not yet visible).
-    original_filter = Message.objects.filter
-    calls = {"n": 0}
-
-    def filter_missing_first(*args, **kwargs):
-        if kwargs.get("client_key") == "course" and calls["n"] < 1:
-            calls["n"] += 1
-            return Message.objects.none()
-        return original_filter(*args, **kwargs)
-
-    Message.objects.filter = filter_missing_first
-    try:
-        again, created = chat.do_post_message(ws_member, general, "Une fois", client_key="course")
-    finally:
-        del Message.objects.filter
+    again, created = chat.do_post_message(ws_member, general, "Une fois", client_key="course")
     assert created is False and again.pk == first.pk
     general.refresh_from_db()
     assert general.last_seq == 1
     assert Message.objects.filter(channel=general).count() == 1
+    following, created = chat.do_post_message(ws_member, general, "Ensuite", client_key="suite")
+    assert created is True and following.seq == 2
 
 
 def test_thread_replies_are_counted_on_their_first_message(general, post, ws_member, ws_owner):

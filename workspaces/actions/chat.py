@@ -53,13 +53,6 @@ CHANNEL_NAME_MAX_LENGTH = Channel._meta.get_field("name").max_length
 CHANNEL_TOPIC_MAX_LENGTH = Channel._meta.get_field("topic").max_length
 
 
-class _Duplicate(Exception):
-    """Raised inside the transaction to roll back a retried message's seq; carries the stored one."""
-
-    def __init__(self, message):
-        self.message = message
-
-
 def message_url(message: Message) -> str:
     """Where a message is shown: its channel (or its thread) page, at the message."""
     channel = message.channel
@@ -189,10 +182,6 @@ def do_post_message(
         with transaction.atomic():
             texts = _broadcast_after_commit(channel.pk)
             seq, indexed_seq = _next_seq(channel, now)
-            # Under the channel's lock: a retry of a stored message rolls its id back and returns that one.
-            existing = _stored(channel, user, client_key) if client_key else None
-            if existing is not None:
-                raise _Duplicate(existing)
             message = Message(
                 channel=channel,
                 seq=seq,
@@ -218,11 +207,10 @@ def do_post_message(
                 Message.objects.filter(pk=root.pk).update(thread_reply_count=F("thread_reply_count") + 1)
                 texts.append(serializers.frame_text("update", root))
             notify_mentions(message, user, message_url(message))
-    except _Duplicate as duplicate:
-        return duplicate.message, False
     except IntegrityError:
-        # The same key stored by a concurrent transaction the lock did not order (the whole transaction,
-        # its id included, is rolled back): give back the stored message.
+        # A retry: the key is stored already (its unique index refuses the row; the whole transaction, its id
+        # included, is rolled back). Give back the stored message. Looking the key up first would cost every
+        # message a query for the rare retry.
         existing = _stored(channel, user, client_key) if client_key else None
         if existing is None:
             raise
