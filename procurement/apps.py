@@ -10,4 +10,4 @@ class ProcurementConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from procurement import signal_handlers  # noqa: F401
+        from procurement import checks, signal_handlers  # noqa: F401

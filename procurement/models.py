@@ -648,3 +648,6 @@ class SavedSearch(models.Model):
 
     def __str__(self):
         return self.name
+
+
+from procurement.models_sealing import NoticeKey  # noqa: E402, F401

@@ -295,6 +295,10 @@ PROCUREMENT_MINIMUM_PERIOD_DAYS = {"open": 15, "restricted": 15, "negotiated": 1
 PROCUREMENT_ADVISED_MAPA_PERIOD_DAYS = 10
 # Largest consultation document accepted (bytes); uploads stream to disk, over this they are refused.
 PROCUREMENT_DCE_MAX_FILE_SIZE = int(os.environ.get("PROCUREMENT_DCE_MAX_FILE_SIZE", 200 * 1024 * 1024))
+# Sealed bids: the platform master key file (when MARCHES_MASTER_KEY is not set), outside the database and
+# MEDIA_ROOT; older key files kept only to unwrap during a rotation (README, "Sealed bids: keys").
+SEALING_MASTER_KEY_FILE = Path(os.environ.get("SEALING_MASTER_KEY_FILE", VAR_DIR / "keys" / "master.key"))
+SEALING_PREVIOUS_MASTER_KEY_FILES = [p for p in os.environ.get("SEALING_PREVIOUS_MASTER_KEY_FILES", "").split(",") if p]
 # Open Contracting ocid prefix (registered with the Open Contracting Partnership).
 # Demo notices seeded per `seed_demo --scale` unit (statuses cycle every 20 notices).
 PROCUREMENT_DEMO_NOTICES = 220
