@@ -1,4 +1,4 @@
-"""The chat WebSocket: `ws/espaces/canal/<channel_id>/` (optional `?after=<seq>`).
+"""The chat WebSocket: `ws/espaces/canal/<channel_id>/` (optional `?after=<seq>`, `&batch=1`).
 
 Protocol (JSON text frames; see also workspaces.serializers for the message dict):
 
@@ -9,6 +9,8 @@ Protocol (JSON text frames; see also workspaces.serializers for the message dict
   count), `ack` {client_key, seq} (to the sender, also for a retry of a stored message), `messages`
   {messages, complete} (catch-up pages of 200, in id order), `typing` {user}, `presence` {online},
   `error` {code: malformed|too_long|rate_limited|forbidden|not_found|invalid, message, client_key?}.
+  With `batch=1`, live frames that queued up while the socket was busy come as one `batch` {frames: [...]}
+  (the page's script asks for it; see workspaces.fanout.Outbox).
 - Close codes: 4401 anonymous, 4403 may not read the channel (at connection, or later when access is lost).
   The connection is accepted first, then closed with the code (Channels sends custom codes only then).
 
@@ -155,7 +157,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         # Live frames come through the process's hub (workspaces.fanout), access changes on this connection's
         # own layer channel. Joined after accept(): the outbox writes to the socket.
         self.hub = fanout.hub_for(self.channel_layer)
-        self.outbox = fanout.Outbox(self._send_text, self.channel_name)
+        self.outbox = fanout.Outbox(self._send_text, self.channel_name, batch=self._query_flag("batch"))
         await self.hub.join(self.group, self.outbox)
         await self.channel_layer.group_add(self.person, self.channel_name)
         self.joined = True
@@ -173,9 +175,14 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             event["skip"] = skip
         await self.channel_layer.group_send(self.group, event)
 
+    def _query(self) -> dict:
+        return parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+
+    def _query_flag(self, name: str) -> bool:
+        return self._query().get(name, [""])[0] == "1"
+
     def _after_from_query(self) -> int | None:
-        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
-        values = query.get("after")
+        values = self._query().get("after")
         if not values:
             return None
         try:

@@ -405,7 +405,7 @@ def test_two_people_chat_live_by_keyboard_and_the_other_message_is_announced(ope
 
 # The handshakes the server refuses while Odile is cut off: chromium logs them, chat.js retries quietly.
 REFUSED_HANDSHAKE = re.compile(
-    r"^console: WebSocket connection to 'ws://[^']+/ws/espaces/canal/\d+/\?after=\d+' failed"
+    r"^console: WebSocket connection to 'ws://[^']+/ws/espaces/canal/\d+/\?after=\d+&batch=1' failed"
 )
 
 

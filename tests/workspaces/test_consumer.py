@@ -531,3 +531,33 @@ async def test_a_socket_that_does_not_read_loses_frames_not_the_others():
     assert slow_box.dropped == total + 1 - 1 - fanout.BACKLOG_LIMIT
     for box in (slow_box, fast_box):
         box.close()
+
+
+async def test_frames_that_queue_up_come_as_one_batch_when_asked():
+    """A connection that asked for batches (?batch=1) gets the frames that queued up while its socket was busy
+    as one `batch` frame, in order; one that did not gets them one by one."""
+    import asyncio
+
+    from workspaces import fanout
+
+    written = {"batch": [], "single": []}
+
+    def writer(name):
+        async def write(text):
+            written[name].append(json.loads(text))
+
+        return write
+
+    boxes = [fanout.Outbox(writer("batch"), "a", batch=True), fanout.Outbox(writer("single"), "b")]
+    hub = fanout.Hub(layer=None)
+    hub.groups["chat-1"] = set(boxes)
+    for number in range(3):  # delivered before either writer runs: they queue up
+        hub.deliver({"type": "chat.event", "group": "chat-1", "text": json.dumps({"type": "message", "n": number})})
+    await asyncio.sleep(0.05)
+    assert written["batch"] == [{"type": "batch", "frames": [{"type": "message", "n": n} for n in range(3)]}]
+    assert written["single"] == [{"type": "message", "n": n} for n in range(3)]
+    hub.deliver({"type": "chat.event", "group": "chat-1", "text": json.dumps({"type": "message", "n": 3})})
+    await asyncio.sleep(0.05)
+    assert written["batch"][-1] == {"type": "message", "n": 3}  # alone: a plain frame
+    for box in boxes:
+        box.close()

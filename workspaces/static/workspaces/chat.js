@@ -536,6 +536,15 @@
     } catch (error) {
       return;
     }
+    if (frame.type === "batch") {
+      // Frames that queued up while the socket was busy, in order (asked for with batch=1).
+      (frame.frames || []).forEach(handle);
+    } else {
+      handle(frame);
+    }
+  }
+
+  function handle(frame) {
     switch (frame.type) {
       case "message":
         receive(frame.message, true);
@@ -1081,7 +1090,7 @@
       return;
     }
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(scheme + window.location.host + cfg.socket + "?after=" + lastSeq);
+    socket = new WebSocket(scheme + window.location.host + cfg.socket + "?after=" + lastSeq + "&batch=1");
     catchingUp = true; // the server sends what was missed right after accepting
     socket.addEventListener("open", function () {
       attempts = 0;
