@@ -12,6 +12,7 @@ import re
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponseRedirect, JsonResponse
@@ -284,25 +285,37 @@ def _escape_markdown(text: str) -> str:
 
 def _post(user, channel: Channel, data: dict):
     """Post the form's message; an attached file first becomes a file of the workspace (in the same
-    transaction: a refused message keeps no file)."""
+    transaction: a refused message keeps no file, neither its row nor its stored bytes; nor does a retry of a
+    message already stored with its file)."""
     upload = data.get("attachment")
-    with transaction.atomic():
-        attachment = None
-        if upload:
-            try:
-                attachment = do_upload_file(channel.workspace, user, upload)
-            except ValidationError as error:
-                raise ValidationError({"attachment": error.messages}) from None
-        body = data["body"] if (data.get("body") or "").strip() else _escape_markdown(attachment.name)
-        return chat.do_post_message(
-            user,
-            channel,
-            body,
-            client_key=data["client_key"],
-            reply_to=data["reply_to"],
-            thread_root=data["thread_root"],
-            attachment=attachment,
-        )
+    stored = []  # the blob written for this post, deleted if the transaction does not keep it
+    try:
+        with transaction.atomic():
+            attachment = None
+            if upload:
+                try:
+                    attachment = do_upload_file(channel.workspace, user, upload)
+                except ValidationError as error:
+                    raise ValidationError({"attachment": error.messages}) from None
+                stored.append(attachment.current_version.blob.name)
+            body = data["body"] if (data.get("body") or "").strip() else _escape_markdown(attachment.name)
+            message, created = chat.do_post_message(
+                user,
+                channel,
+                body,
+                client_key=data["client_key"],
+                reply_to=data["reply_to"],
+                thread_root=data["thread_root"],
+                attachment=attachment,
+            )
+            if created:
+                stored.clear()
+            elif attachment is not None:
+                transaction.set_rollback(True)  # a retry: the message and its file are there already
+            return message, created
+    finally:
+        for name in stored:
+            default_storage.delete(name)
 
 
 class PostView(LoginRequiredMixin, View):

@@ -359,3 +359,38 @@ def test_a_file_attached_in_chat_becomes_a_workspace_file(general, login, ws_mem
     # No attachment in a direct conversation (files belong to a workspace).
     channel = chat.do_open_direct(ws_member, general.workspace.members.get(role="owner").user)
     assert 'type="file"' not in client.get(reverse("workspaces:direct", args=[channel.pk])).content.decode()
+
+
+def _stored_blobs() -> set[str]:
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.MEDIA_ROOT)
+    return {str(path.relative_to(root)) for path in root.rglob("*") if path.is_file()}
+
+
+def test_a_message_refused_after_its_file_was_stored_keeps_no_file_row_nor_bytes(general, login, ws_member):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from workspaces.models import File, FileVersion
+
+    before = _stored_blobs()
+    client = login(ws_member)
+    url = reverse("workspaces:channel_post", args=[general.pk])
+    pdf = b"%PDF-1.7\n%\xe2\xe3\n1 0 obj<<>>endobj\n%%EOF"
+    # The file is fine, the message is not (its thread does not exist): refused after the file was written.
+    refused = client.post(
+        url, {"body": "Réponse au fil", "thread_root": "999", "attachment": SimpleUploadedFile("pv.pdf", pdf)}
+    )
+    assert refused.status_code == 200 and "Réponse au fil" in refused.content.decode()
+    assert not File.objects.exists() and not FileVersion.objects.exists()
+    assert _stored_blobs() == before
+    # A retry of a message stored with its file (same client key): one message, one file, one blob.
+    data = {"body": "Le PV signé", "client_key": "retry-1"}
+    assert client.post(url, {**data, "attachment": SimpleUploadedFile("pv.pdf", pdf)}).status_code == 302
+    after_first = _stored_blobs()
+    assert client.post(url, {**data, "attachment": SimpleUploadedFile("pv.pdf", pdf)}).status_code == 302
+    assert Message.objects.filter(channel=general).count() == 1
+    assert File.objects.count() == 1 and FileVersion.objects.count() == 1
+    assert _stored_blobs() == after_first
