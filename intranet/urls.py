@@ -40,6 +40,7 @@ urlpatterns = [
     path("avis/", include("procurement.urls")),
     path("donnees/", include("procurement.urls_opendata")),
     path("espaces/", include("workspaces.urls")),
+    path("televersements/", include("uploads.urls")),
 ]
 
 # Wagtail's images (originals and renditions) are public; the rest of MEDIA_ROOT (forum attachments,

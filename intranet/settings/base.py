@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "forums",
     "procurement",
     "workspaces",
+    "uploads",
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.table_block",
@@ -287,6 +288,15 @@ NOTIFICATION_DIGEST_HOUR = 7
 
 # Knowledge base: guide owners are reminded this many days before a guide's review date.
 KNOWLEDGE_REVIEW_REMINDER_DAYS = 14
+
+# Resumable uploads (tus, the uploads app): the largest file, the most bytes one request may carry (Daphne holds
+# a whole request body in memory), the pieces handed to storage, how long an upload without news is kept, and
+# after how long without a piece a PATCH that died gives its upload up to the next one.
+UPLOADS_MAX_SIZE = int(os.environ.get("UPLOADS_MAX_SIZE", 2 * 1024**3))
+UPLOADS_MAX_CHUNK_BYTES = 8 * 1024 * 1024
+UPLOADS_READ_BYTES = 1024 * 1024
+UPLOADS_EXPIRE_AFTER = timedelta(days=1)
+UPLOADS_WRITER_TIMEOUT = timedelta(minutes=5)
 
 # Procurement.
 # Minimum days between publication and the deadline for bids, per procedure; under it the form refuses.
