@@ -34,6 +34,7 @@ from workspaces.models import (
     Message,
     Note,
     Presence,
+    Workspace,
 )
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -530,6 +531,10 @@ class JoinView(LoginRequiredMixin, View):
     """Join at once, or send a request (with its message) where an admin approves."""
 
     def post(self, request, slug):
+        joined = Workspace.objects.filter(slug=slug).first()
+        if joined is not None and access.is_workspace_member(request.user, joined):
+            # A second click on "Join" (or a page left open): already in, nothing to do.
+            return redirect("workspaces:detail", joined.slug)
         workspace = access.access_workspace_preview(request.user, slug)
         if access.can_request_to_join(request.user, workspace):
             form = JoinRequestForm(request.POST)

@@ -88,6 +88,10 @@ def test_join_view_joins_and_the_preview_is_404_for_those_who_may_not(
     assert Member.objects.filter(workspace=open_workspace, user=other_body_buyer).exists()
     assert login(other_body_buyer).get(reverse("workspaces:detail", args=[body_workspace.slug])).status_code == 404
     assert login(other_body_buyer).post(reverse("workspaces:join", args=[body_workspace.slug])).status_code == 404
+    # A second click on "Join": already in, back to the workspace, still one membership.
+    again = login(other_body_buyer).post(reverse("workspaces:join", args=[open_workspace.slug]))
+    assert again.status_code == 302 and again["Location"] == reverse("workspaces:detail", args=[open_workspace.slug])
+    assert Member.objects.filter(workspace=open_workspace, user=other_body_buyer).count() == 1
 
 
 # Join requests ------------------------------------------------------------------------------------

@@ -203,7 +203,8 @@ SPECS = {
     "invite_post": Spec(ADMINS, "write", member_refusal="403"),
     "remove_post": Spec(ADMINS, "write", member_refusal="403"),
     "direct_open": Spec({"owner", "admin", "member"}, "write"),  # with the guest: who shares a workspace
-    "join_private": Spec(set(), "write"),
+    # Its members are already in: "Join" sends them back to it (302, nothing done); nobody else may.
+    "join_private": Spec(set(), "write", member_refusal="302"),
     "join_org": Spec(MAY_JOIN_ORG, "write"),
     "join_open": Spec(BUYERS, "write"),
     # The site search (/recherche/): hits present or absent.
