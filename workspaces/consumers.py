@@ -41,6 +41,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from uvicorn.protocols.utils import ClientDisconnected
 
 from intranet.models import User
 from intranet.realtime import collect_events
@@ -274,6 +275,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return
         try:
             await handler(self, content)
+        except ClientDisconnected:
+            return  # the page left while its frame was handled (uvicorn refuses to send on a closed socket)
         except Malformed:
             key = content.get("client_key")
             await self.error("malformed", _("A field of this frame is missing or of the wrong type."), key)
