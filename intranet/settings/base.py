@@ -101,6 +101,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "db.sqlite3",
+            # Keep a thread's connection (as DATABASE_URL's get 60 s): opening one costs the PRAGMAs and Django's
+            # SQL functions every time, and Channels' database_sync_to_async closes and reopens around each call
+            # when connections do not persist (a third of a chat post's time in the chat benchmark).
+            "CONN_MAX_AGE": 600,
             "OPTIONS": {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",
