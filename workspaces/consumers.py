@@ -44,7 +44,6 @@ from django.utils.translation import gettext as _
 from uvicorn.protocols.utils import ClientDisconnected
 
 from intranet.models import User
-from intranet.realtime import collect_events
 from workspaces import access, fanout, presence, serializers
 from workspaces.actions import chat
 from workspaces.models import MESSAGE_MAX_LENGTH, Channel, Message
@@ -325,27 +324,22 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         message.channel = channel
         return message
 
-    def _write(self, events, action, *args):
+    def _write(self, action, *args):
         """Run one write for the person, with the cross-connection rate limit. Returns (the action's result,
-        True), or (None, False) when rate-limited. The events it sends after commit are collected in `events`,
-        sent by `_run` from the event loop."""
+        True), or (None, False) when rate-limited. Its events go out after commit from the database thread, so
+        in one process they leave in commit order (ids in order), whichever connection wrote."""
         count, seconds = chat_rate()
         if not _person_allows(self.user_id, count, seconds):
             return None, False
         user, channel = self._fresh()
-        with collect_events(events):
-            return action(user, channel, *args), True
+        return action(user, channel, *args), True
 
     async def _run(self, action, *args, client_key=None):
-        events = []
         try:
-            result, allowed = await database_sync_to_async(self._write)(events, action, *args)
+            result, allowed = await database_sync_to_async(self._write)(action, *args)
         except (PermissionDenied, ValidationError, Message.DoesNotExist) as error:
             await self._refused(error, client_key)
             return None
-        finally:
-            for group, event in events:  # what was committed, even if something failed after the commit
-                await self.channel_layer.group_send(group, event)
         if not allowed:
             await self.error("rate_limited", _("You are sending too fast: wait a few seconds."), client_key)
             return None

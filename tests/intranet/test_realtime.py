@@ -1,12 +1,11 @@
-"""`intranet.realtime`: events go out after commit, never for a rolled-back write; a WebSocket consumer's write
-collects its events to send them from its own event loop."""
+"""`intranet.realtime`: events go out after commit, never for a rolled-back write."""
 
 import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
-from intranet.realtime import collect_events, send_event_on_commit
+from intranet.realtime import send_event_on_commit
 
 pytestmark = pytest.mark.django_db
 
@@ -36,15 +35,3 @@ def test_a_rolled_back_write_sends_nothing(listener):
         send_event_on_commit("essai", {"type": "test.event", "n": 1})
         raise RuntimeError
     assert listener() is None or listener().qsize() == 0
-
-
-def test_collected_events_are_kept_for_the_caller_not_sent(listener, django_capture_on_commit_callbacks):
-    events = []
-    with collect_events(events), django_capture_on_commit_callbacks(execute=True):
-        send_event_on_commit("essai", {"type": "test.event", "n": 2})
-    assert events == [("essai", {"type": "test.event", "n": 2})]
-    assert listener() is None or listener().qsize() == 0
-    # Outside the block, events are sent again.
-    with django_capture_on_commit_callbacks(execute=True):
-        send_event_on_commit("essai", {"type": "test.event", "n": 3})
-    assert listener().qsize() == 1
