@@ -127,6 +127,14 @@ def access_workspace(user, slug: str) -> tuple[Workspace, Member]:
     return workspace, member
 
 
+def joined_workspace(user, slug: str) -> Workspace | None:
+    """The workspace named `slug` if the person is already one of its members, else None."""
+    workspace = Workspace.objects.filter(slug=slug).first()
+    if workspace is None or not is_workspace_member(user, workspace):
+        return None
+    return workspace
+
+
 def access_workspace_preview(user, slug: str) -> Workspace:
     """A workspace the person may join or ask to join; 404 otherwise (private ones never show)."""
     workspace = Workspace.objects.filter(slug=slug).first()

@@ -34,7 +34,6 @@ from workspaces.models import (
     Message,
     Note,
     Presence,
-    Workspace,
 )
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -531,8 +530,8 @@ class JoinView(LoginRequiredMixin, View):
     """Join at once, or send a request (with its message) where an admin approves."""
 
     def post(self, request, slug):
-        joined = Workspace.objects.filter(slug=slug).first()
-        if joined is not None and access.is_workspace_member(request.user, joined):
+        joined = access.joined_workspace(request.user, slug)
+        if joined is not None:
             # A second click on "Join" (or a page left open): already in, nothing to do.
             return redirect("workspaces:detail", joined.slug)
         workspace = access.access_workspace_preview(request.user, slug)
