@@ -1,5 +1,6 @@
 """ASGI entry point: HTTP through Django, WebSocket through the origin and auth checks."""
 
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -22,3 +23,10 @@ application = ProtocolTypeRouter(
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
+
+# Everything loaded so far (Django, Wagtail, the apps, the URL conf) lives as long as the process: out of the
+# collector's sight, a full collection no longer walks those hundreds of thousands of objects. Without this,
+# each one stopped the event loop for ~70 ms every few seconds under chat load (bench/chat.py: p99 82 ms -> 13 ms
+# at 10,000 deliveries/s, p50 unchanged); the cycles created later are collected as before.
+gc.collect()
+gc.freeze()
