@@ -40,7 +40,9 @@ reference: migrate
 # environment names another address.
 BASE_URL := WAGTAILADMIN_BASE_URL="$${WAGTAILADMIN_BASE_URL:-http://$(HOST):$(PORT)}"
 
+# Sealed bids need the platform master key (var/keys/master.key, never overwritten; README "Sealed bids: keys").
 seed: reference
+	$(MANAGE) create_master_key -v 0 >/dev/null
 	$(BASE_URL) $(MANAGE) seed_demo --if-empty
 
 # haystack refuses to build an index while no app defines a SearchIndex: skip it until one does.

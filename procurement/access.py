@@ -136,3 +136,110 @@ class NoticePermissionTester(PagePermissionTester):
 
     def can_move(self):
         return False
+
+
+# --- bids: before the deadline, only the submitting company learns that a bid exists ---------------------------
+
+
+def bidding_companies(user) -> list:
+    """The companies `user` may bid for: active membership of a company, an account that may act."""
+    if not core_access.can_act(user):
+        return []
+    return [organization for organization in core_access.organizations_of(user) if organization.is_company]
+
+
+def can_prepare_bid(user, notice: NoticePage) -> bool:
+    """A company user, on a live notice of the platform (the deadline is checked by the actions, to the second)."""
+    return bool(bidding_companies(user)) and notice.live and not notice.cancelled_at and not notice.opened_at
+
+
+def company_bids(user, notice: NoticePage) -> QuerySet:
+    """`user`'s companies' bids on `notice` (all states): what their bid page lists."""
+    from procurement.models_bids import Bid
+
+    company_ids = [company.pk for company in bidding_companies(user)]
+    return Bid.objects.filter(notice=notice, company_id__in=company_ids).select_related("company", "submitted_by")
+
+
+def access_company_bid(user, bid_id, notice: NoticePage | None = None):
+    """A bid of one of `user`'s companies (on `notice` when given), or 404: other companies' bids do not exist."""
+    from procurement.models_bids import Bid
+
+    company_ids = [company.pk for company in bidding_companies(user)]
+    bid = (
+        Bid.objects.select_related("notice", "company", "submitted_by")
+        .filter(pk=bid_id if str(bid_id).isdigit() else None, company_id__in=company_ids)
+        .first()
+    )
+    if bid is None or (notice is not None and bid.notice_id != notice.pk):
+        raise Http404
+    return bid
+
+
+def access_receipt(user, receipt_id: str):
+    """The submitted (or replaced, withdrawn) bid whose receipt this is, for its own company only; else 404."""
+    from procurement.models_bids import Bid
+
+    company_ids = [company.pk for company in bidding_companies(user)]
+    bid = (
+        Bid.objects.select_related("notice", "company", "submitted_by")
+        .filter(receipt_id=receipt_id, company_id__in=company_ids)
+        .first()
+    )
+    if bid is None:
+        raise Http404
+    return bid
+
+
+def register_is_public(notice: NoticePage, now=None) -> bool:
+    """The public receipt register of a live notice, from its deadline on (server clock)."""
+    from django.utils import timezone
+
+    return notice.live and (now or timezone.now()) >= notice.bids_deadline and not notice.practice
+
+
+def can_read_opened_bids(user, notice: NoticePage) -> bool:
+    """The notice's buyers, once they opened the bids (after the deadline), and nobody else: platform admins
+    neither (the opening is the buyers' act, and `procurement.sealing` reads the opening from the database)."""
+    return bool(notice.opened_at) and is_notice_buyer(user, notice) and core_access.can_act(user)
+
+
+def access_opened_notice(user, notice_id) -> NoticePage:
+    """A notice whose opened bids `user` reads (its buyers after the opening): 403 to other readers, 404 else."""
+    notice = access_notice(user, notice_id)
+    if not can_read_opened_bids(user, notice):
+        raise PermissionDenied
+    return notice
+
+
+def opened_bids(user, notice: NoticePage) -> QuerySet:
+    """Every confirmed bid of an opened notice (submitted, replaced, withdrawn: the opening register lists them
+    all; only submitted ones are read), for its buyers only."""
+    from procurement.models_bids import Bid, BidStatus
+
+    if not can_read_opened_bids(user, notice):
+        return Bid.objects.none()
+    return (
+        Bid.objects.filter(notice=notice)
+        .exclude(status=BidStatus.DRAFT)
+        .select_related("company", "submitted_by")
+        .prefetch_related("files")
+        .order_by("confirmed_at", "pk")
+    )
+
+
+def access_opened_bid_file(user, notice: NoticePage, file_id):
+    """A file of a submitted bid of an opened notice, for its buyers; replaced and withdrawn bids are never
+    opened (404), nor anything before the opening (403 from access_opened_notice first)."""
+    from procurement.models_bids import BidFile, BidStatus
+
+    if not can_read_opened_bids(user, notice):
+        raise PermissionDenied
+    bid_file = (
+        BidFile.objects.select_related("bid", "bid__company")
+        .filter(pk=file_id if str(file_id).isdigit() else None, bid__notice=notice, bid__status=BidStatus.SUBMITTED)
+        .first()
+    )
+    if bid_file is None:
+        raise Http404
+    return bid_file

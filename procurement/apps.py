@@ -10,4 +10,6 @@ class ProcurementConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from procurement import checks, signal_handlers  # noqa: F401
+        from procurement import bid_uploads, checks, signal_handlers  # noqa: F401
+
+        bid_uploads.register()

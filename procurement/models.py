@@ -198,6 +198,7 @@ class NoticePage(Page):
         "cancellation_reason",
         "notified_status",
         "dce_version",
+        "practice",
     )
     # The fields whose change, once published, is an amendment (rectificatif).
     AMENDABLE_FIELDS = (
@@ -280,6 +281,9 @@ class NoticePage(Page):
     cancellation_reason = models.TextField(_("reason for cancellation"), blank=True, editable=False)
     notified_status = models.CharField(max_length=20, blank=True, editable=False)  # last status the worker announced
     dce_version = models.PositiveIntegerField(default=0, editable=False)  # bumped by every DCE change
+    # The permanent practice consultation (consultation de test): its bids are rehearsals, opened for their own
+    # company after a short delay; kept out of statistics, alerts, buyers' search and open data.
+    practice = models.BooleanField(default=False, editable=False)
 
     content_panels = [
         TitleFieldPanel("title", heading=_("Object of the contract")),
@@ -650,4 +654,5 @@ class SavedSearch(models.Model):
         return self.name
 
 
+from procurement.models_bids import Bid, BidFile, BidLog, LotAward, RegisterEntry  # noqa: E402, F401
 from procurement.models_sealing import NoticeKey  # noqa: E402, F401

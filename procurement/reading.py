@@ -1,6 +1,8 @@
 """What the notice page shows; each feature adds its part (`dce`, `qa`, `amendments`...)."""
 
-from procurement import access
+from django.utils import timezone
+
+from procurement import access, bid_uploads
 from procurement.models import CPVCode
 
 
@@ -22,4 +24,11 @@ def notice_page_context(request, notice) -> dict:
     context.update(dce.page_context(request, notice))
     context.update(qa.page_context(request, notice))
     context.update(amendments_display.page_context(request, notice))
+    context.update(
+        {
+            "now": timezone.now(),
+            "bid_limits": bid_uploads.limits(),
+            "is_company_user": bool(access.bidding_companies(user)),
+        }
+    )
     return context

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("procurement.urls_documents")),
     path("", include("procurement.urls_questions")),
     path("", include("procurement.urls_alerts")),
+    path("", include("procurement.urls_bids")),
 ]

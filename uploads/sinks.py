@@ -3,13 +3,15 @@
 An app registers a sink for each purpose it accepts, from its AppConfig.ready():
 
     from uploads import sinks
-    sinks.register("bid-file", BidFileSink())
+    sinks.register("offre", BidFileSink())
 
 The tus views call the sink's hooks: `may_create` before an upload starts (limits, allowed types, who may
 upload), `may_use` for every later request on it (anyone else gets a 404), `start` once, `append` for each piece
 read from a PATCH (pieces of at most UPLOADS_READ_BYTES, in order, `final` on the last one of the upload),
 `terminate` when the upload is deleted by its owner or expires. `start` and `append` return the sink's state,
 stored on the upload with its offset, so that the next piece, maybe in another process, continues from it.
+`append` may raise `Refused` to stop an upload (e.g. a deadline passed): the PATCH answers with its status and
+message, and the offset stays where it was.
 A purpose without a registered sink refuses uploads: nothing is registered by default.
 """
 
@@ -20,6 +22,15 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 
 _sinks: dict = {}
+
+
+class Refused(Exception):
+    """Raised by a sink's `append` to refuse a piece: answered with `status` and the translated `message`."""
+
+    def __init__(self, message: str, status: int = 403):
+        super().__init__(message)
+        self.message = message
+        self.status = status
 
 
 class Sink:

@@ -232,6 +232,8 @@ class UploadView(TusView):
             return _response(423, _("This upload is receiving data; try again in a moment."))
         try:
             received, kept = _receive(request, upload, sink, writer, size)
+        except sinks.Refused as refusal:
+            return _response(refusal.status, refusal.message, Upload_Offset=upload.offset)
         finally:
             Upload.objects.filter(pk=upload.pk, writer=writer).update(writer=None, writer_seen_at=None)
         if not kept:

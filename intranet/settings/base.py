@@ -309,6 +309,32 @@ PROCUREMENT_MINIMUM_PERIOD_DAYS = {"open": 15, "restricted": 15, "negotiated": 1
 PROCUREMENT_ADVISED_MAPA_PERIOD_DAYS = 10
 # Largest consultation document accepted (bytes); uploads stream to disk, over this they are refused.
 PROCUREMENT_DCE_MAX_FILE_SIZE = int(os.environ.get("PROCUREMENT_DCE_MAX_FILE_SIZE", 200 * 1024 * 1024))
+# Electronic bids: the limits every notice page announces before anyone starts (per file, per bid, types).
+PROCUREMENT_BID_MAX_FILE_SIZE = int(os.environ.get("PROCUREMENT_BID_MAX_FILE_SIZE", 500 * 1024 * 1024))
+PROCUREMENT_BID_MAX_SIZE = int(os.environ.get("PROCUREMENT_BID_MAX_SIZE", 1024 * 1024 * 1024))
+PROCUREMENT_BID_MAX_FILES = 50
+PROCUREMENT_BID_EXTENSIONS = [
+    "pdf",
+    "odt",
+    "ods",
+    "docx",
+    "xlsx",
+    "doc",
+    "xls",
+    "zip",
+    "jpg",
+    "jpeg",
+    "png",
+    "txt",
+    "csv",
+]
+# An upload started before the bid deadline and still arriving after it: refused (the default, the usual reading
+# of the French rule: a transmission that ends after the deadline is late) unless this is True, in which case its
+# file is accepted and the bid may be confirmed up to PROCUREMENT_BID_LATE_GRACE after the deadline.
+PROCUREMENT_BID_ACCEPT_LATE_UPLOADS = os.environ.get("PROCUREMENT_BID_ACCEPT_LATE_UPLOADS", "") == "1"
+PROCUREMENT_BID_LATE_GRACE = timedelta(minutes=30)
+# The practice consultation opens a rehearsal bid for its own company this long after its confirmation.
+PROCUREMENT_PRACTICE_OPENING_DELAY = timedelta(minutes=2)
 # Sealed bids: the platform master key file (when MARCHES_MASTER_KEY is not set), outside the database and
 # MEDIA_ROOT; older key files kept only to unwrap during a rotation (README, "Sealed bids: keys").
 SEALING_MASTER_KEY_FILE = Path(os.environ.get("SEALING_MASTER_KEY_FILE", VAR_DIR / "keys" / "master.key"))

@@ -1,5 +1,6 @@
 """Test settings: fast hashing, tasks run immediately, index and media in a temporary folder."""
 
+import base64
 import os
 import tempfile
 from pathlib import Path
@@ -29,11 +30,18 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(_TMP / "test.sqlite3"),
-            "OPTIONS": {"timeout": 20},
+            # As in production (base.py): a write transaction takes the lock when it begins, so two of them
+            # wait for each other instead of failing with "database is locked" when one upgrades its read lock.
+            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
             "TEST": {"NAME": str(_TMP / "test-run.sqlite3")},
         }
     }
 WHITENOISE_AUTOREFRESH = True
+# Sealed bids: a master key of this run only (tests of the key's absence or rotation set their own).
+SEALING_MASTER_KEY_FILE = _TMP / "keys" / "master.key"
+SEALING_MASTER_KEY_FILE.parent.mkdir(mode=0o700)
+SEALING_MASTER_KEY_FILE.write_text(base64.b64encode(os.urandom(32)).decode("ascii") + "\n")
+SEALING_MASTER_KEY_FILE.chmod(0o600)
 # Redis, when given, is shared with other runs: keep our keys apart.
 if os.environ.get("REDIS_URL"):
     CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"  # noqa: F405

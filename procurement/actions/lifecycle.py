@@ -21,6 +21,7 @@ from intranet.models import AuditEvent
 from intranet.notifications import event_key_for, notify
 from intranet.validators import normalize_siret, validate_siren_or_siret
 from procurement import access
+from procurement.actions import bids
 from procurement.actions.questions import notice_buyers
 from procurement.audience import notice_audience
 from procurement.models import NoticePage, Outcome
@@ -154,6 +155,7 @@ def do_open_bids(user, notice: NoticePage, *, request=None) -> NoticePage:
         check_open_bids(locked, now)
         fields = {"opened_at": now}
         _write(user, notice, request, fields, "bids_opened")
+        bids.record_opening(locked, user, now)
     _refresh(notice, fields)
     return notice
 

@@ -21,6 +21,9 @@
  * - a dropped connection is retried after 1, 3, 5, 10 and 20 s, then the person may press resume;
  * - the same file chosen again (even after closing the page) continues the previous upload instead of
  *   starting over (tus-js-client's fingerprint in localStorage, removed once the upload is complete);
+ * - fields marked data-resumable-meta="key" inside the container add key: value to the upload's description
+ *   (Upload-Metadata), read when the upload starts;
+ * - a file larger than data-max-size (bytes) is refused before anything is sent, with data-text-too-large;
  * - when the upload is complete, the upload's address goes into the data-resumable-result input and the
  *   container gets a "resumable:done" event (detail: {url, file}); the form's own submit sends it.
  * The texts come from the container's data-text-* attributes (translated by the page), {percent} and {message}
@@ -67,6 +70,16 @@
       }
     }
 
+    // The upload's description: the file's name and type, plus every [data-resumable-meta] field of the
+    // container (name -> value), read when the upload starts (a select of the lot, of the part...).
+    function metadataFor(file) {
+      var metadata = { filename: file.name, filetype: file.type || "application/octet-stream" };
+      Array.prototype.forEach.call(root.querySelectorAll("[data-resumable-meta]"), function (field) {
+        metadata[field.dataset.resumableMeta || field.name] = field.value;
+      });
+      return metadata;
+    }
+
     function start(file) {
       if (upload) {
         upload.abort();
@@ -81,7 +94,12 @@
         chunkSize: Number(T.chunkSize) || 5 * 1024 * 1024,
         retryDelays: [1000, 3000, 5000, 10000, 20000],
         headers: { "X-CSRFToken": csrf },
-        metadata: { filename: file.name, filetype: file.type || "application/octet-stream" },
+        metadata: metadataFor(file),
+        // The same file sent again for another lot or part is another upload: the description is in the key.
+        fingerprint: function (file, options) {
+          var key = [file.name, file.type, file.size, file.lastModified, options.endpoint, JSON.stringify(options.metadata)];
+          return Promise.resolve("tus-" + key.join("-"));
+        },
         removeFingerprintOnSuccess: true,
         onProgress: function (sent, total) {
           percent = total ? Math.floor((sent / total) * 100) : 100;
@@ -132,7 +150,17 @@
 
     input.addEventListener("change", function () {
       if (input.files && input.files[0]) {
-        start(input.files[0]);
+        var file = input.files[0];
+        var limit = Number(T.maxSize) || 0;
+        if (file.size === 0 && T.textEmpty) {
+          say(T.textEmpty);
+          return;
+        }
+        if (limit && file.size > limit) {
+          say(fill(T.textTooLarge, { name: file.name }));
+          return;
+        }
+        start(file);
       }
     });
     if (pauseButton) {
