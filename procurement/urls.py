@@ -9,4 +9,6 @@ urlpatterns = [
     path("", include("procurement.urls_questions")),
     path("", include("procurement.urls_alerts")),
     path("", include("procurement.urls_bids")),
+    path("", include("procurement.urls_awards")),
+    path("", include("procurement.urls_practice")),
 ]

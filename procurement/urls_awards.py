@@ -1,0 +1,3 @@
+"""URLs of awards (under /avis/)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""URLs of practice (under /avis/)."""
+
+urlpatterns = []
