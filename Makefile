@@ -71,6 +71,7 @@ bench: install messages
 	$(PY) bench/forums.py
 	$(PY) bench/procurement.py
 	$(PY) bench/chat.py
+	$(PY) bench/upload.py
 
 clean:
 	rm -rf var/db.sqlite3* var/whoosh_index var/bench

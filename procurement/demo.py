@@ -65,6 +65,7 @@ from procurement.models import (
     SavedSearch,
     Status,
 )
+from procurement.practice import ensure_practice
 from procurement.reference_data import cpv_path, load_cpv
 from procurement.setup import ensure_buyer_section, ensure_notice_index
 from procurement.transitions import (
@@ -853,8 +854,11 @@ def seed_procurement(command, scale: int = 1) -> None:
     """The `register_demo_content` hook (registered in procurement/wagtail_hooks_demo.py)."""
     started = timezone.now()
     result = seed_notices(scale=scale)
+    practice = ensure_practice()  # the permanent practice consultation (procurement.practice)
     seconds = (timezone.now() - started).total_seconds()
     command.stdout.write(
         f"Calls for tender: {result['notices']} notices and {result['saved_searches']} saved searches added "
         f"({seconds:.1f} s)."
     )
+    if practice is not None:
+        command.stdout.write(f"Practice consultation: {practice.url}")

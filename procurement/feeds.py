@@ -1,6 +1,7 @@
 """An alert's feeds, reached by its secret token (feed readers do not log in): Atom and iCalendar deadlines.
 
-Both list live notices only (`access.visible_notices`), filtered by the alert's saved criteria."""
+Both list live notices only (`access.visible_notices`), filtered by the alert's saved criteria; never the practice
+consultation."""
 
 import dataclasses
 import datetime
@@ -30,10 +31,14 @@ def access_feed_search(token: str) -> SavedSearch:
     return search
 
 
+def _feed_notices():
+    return access.visible_notices().exclude(practice=True).select_related("buyer")
+
+
 def feed_notices(search: SavedSearch, now=None):
     """The alert's matching live notices, newest first."""
     criteria = dataclasses.replace(criteria_from_query(search.query), sort=NEWEST)
-    return criteria.apply(access.visible_notices().select_related("buyer"), now)
+    return criteria.apply(_feed_notices(), now)
 
 
 class AlertAtomFeed(Feed):
@@ -91,7 +96,7 @@ def alert_calendar(request, token):
     criteria = criteria_from_query(search.query)
     if criteria.status not in (OPEN, Status.PUBLISHED, Status.QUESTIONS_CLOSED):
         criteria = dataclasses.replace(criteria, status=OPEN)
-    notices = criteria.apply(access.visible_notices().select_related("buyer"), now)
+    notices = criteria.apply(_feed_notices(), now)
     notices = notices.filter(status_q(Status.PUBLISHED, now) | status_q(Status.QUESTIONS_CLOSED, now))
     notices = list(notices.order_by("bids_deadline", "pk")[:CALENDAR_NOTICES])
 

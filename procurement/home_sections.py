@@ -23,6 +23,7 @@ def latest_open_notices(limit: int = HOME_NOTICES) -> list:
     now = timezone.now()
     return list(
         access.visible_notices()
+        .exclude(practice=True)
         .filter(status_q(Status.PUBLISHED, now) | status_q(Status.QUESTIONS_CLOSED, now))
         .select_related("buyer")
         .order_by("-first_published_at", "-pk")[:limit]
@@ -90,7 +91,8 @@ def buyer_dashboard(user, now=None) -> BuyerDashboard | None:
     if not organizations:
         return None
     now = now or timezone.now()
-    notices = NoticePage.objects.filter(buyer_id__in=[o.pk for o in organizations])
+    # The practice consultation is nobody's work: it counts in no statistics.
+    notices = NoticePage.objects.filter(buyer_id__in=[o.pk for o in organizations], practice=False)
     dashboard = BuyerDashboard(organizations=organizations, may_answer=bool(publishing))
 
     counts = notices.aggregate(
@@ -103,7 +105,7 @@ def buyer_dashboard(user, now=None) -> BuyerDashboard | None:
     ]
 
     if publishing:
-        answerable = NoticePage.objects.filter(buyer_id__in=publishing)
+        answerable = NoticePage.objects.filter(buyer_id__in=publishing, practice=False)
         waiting = Question.objects.filter(notice__in=answerable, answered_at__isnull=True).aggregate(
             questions=Count("pk"), notices=Count("notice", distinct=True)
         )

@@ -15,8 +15,9 @@ PER_PAGE = 20
 
 def buyer_choices() -> list[tuple[int, str]]:
     """Organizations with at least one live notice, by name (one query). EXISTS per organization walks
-    the buyer index and stops at the first live notice, instead of reading every notice."""
-    live = access.visible_notices().filter(buyer_id=OuterRef("pk"))
+    the buyer index and stops at the first live notice, instead of reading every notice. The practice
+    consultation's body is no buyer to filter on."""
+    live = access.visible_notices().filter(buyer_id=OuterRef("pk"), practice=False)
     return list(Organization.objects.filter(Exists(live)).order_by("name").values_list("pk", "name"))
 
 
@@ -29,7 +30,8 @@ def with_cpv_labels(notices: list) -> list:
 
 
 def list_queryset(user=None) -> QuerySet:
-    return access.visible_notices(user).select_related("buyer")
+    """The live notices the list shows: not the practice consultation (reached by its own link)."""
+    return access.visible_notices(user).exclude(practice=True).select_related("buyer")
 
 
 def notice_list_context(request, index_page) -> dict:

@@ -5,9 +5,15 @@ One release per event, so the history is kept: the notice's publication ("tender
 ("award") and the cancellation ("tenderCancellation"). Every release carries the notice's current
 editorial content (the page keeps no per-event snapshot); the amendments list says what changed when.
 
-Only public data goes out: what the notice page shows, the awardee (a company, identified by its
-SIRET) and the DCE's file list. Never bids, downloads, questions or who asked or answered them,
-nor anyone's account.
+Notices awarded lot by lot on the platform (`procurement.actions.awards`, `LotAward` rows) have one
+"award" release per lot decision instead of the whole-notice award: one award per lot (active with
+its supplier and value, or unsuccessful), with `relatedLots`; the tender's status follows once every
+lot is decided. Notices awarded outside the platform keep the whole-notice award.
+
+Only public data goes out: what the notice page shows, the awardees (companies, identified by their
+SIRET) and the DCE's file list. Of bids, only their number (`tender.numberOfTenderers`), and only
+from the opening on. Never downloads, questions or who asked or answered them, nor anyone's account.
+The practice consultation is no public procurement: it is never exported.
 """
 
 import html
@@ -20,7 +26,8 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Exists, F, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, IntegerField, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
@@ -39,6 +46,7 @@ from procurement.models import (
     Procedure,
     Question,
 )
+from procurement.models_bids import WHOLE_NOTICE, Bid, BidStatus, LotAward
 
 OCDS_VERSION = "1.1"
 # The lots extension adds tender.lots, items[].relatedLot and documents[].relatedLots.
@@ -79,9 +87,18 @@ PROCUREMENT_CATEGORIES = {
 
 def export_queryset(queryset: QuerySet | None = None) -> QuerySet:
     """Published notices with everything a release needs, in a fixed number of queries
-    (notices with their buyer, lots, documents with their current version, amendments)."""
+    (notices with their buyer, lots, documents with their current version, amendments; the number of
+    submitted bids and whether lot decisions exist are annotations, the decisions are loaded by
+    `Lookups.load` for the notices that have some). Never the practice consultation."""
     queryset = visible_notices() if queryset is None else queryset
     answered = Question.objects.filter(notice=OuterRef("pk"), answered_at__isnull=False)
+    submitted = (
+        Bid.objects.filter(notice=OuterRef("pk"), status=BidStatus.SUBMITTED)
+        .order_by()
+        .values("notice")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     documents = (
         ConsultationDocument.objects.filter(removed_at__isnull=True, current__isnull=False)
         .select_related("current")
@@ -89,8 +106,13 @@ def export_queryset(queryset: QuerySet | None = None) -> QuerySet:
         .order_by(F("lot_number").asc(nulls_first=True), "position", "pk")
     )
     return (
-        queryset.select_related("buyer")
-        .annotate(has_answered_questions=Exists(answered))
+        queryset.filter(practice=False)
+        .select_related("buyer")
+        .annotate(
+            has_answered_questions=Exists(answered),
+            ocds_has_lot_awards=Exists(LotAward.objects.filter(notice=OuterRef("pk"))),
+            ocds_submitted_bids=Coalesce(Subquery(submitted, output_field=IntegerField()), 0),
+        )
         .prefetch_related(
             Prefetch("lots", queryset=Lot.objects.order_by("number", "pk")),
             Prefetch("documents", queryset=documents, to_attr="ocds_documents"),
@@ -102,25 +124,42 @@ def export_queryset(queryset: QuerySet | None = None) -> QuerySet:
 
 @dataclass
 class Lookups:
-    """What many notices share, loaded once per batch: CPV labels (in French) and the sites' root paths."""
+    """What many notices share, loaded once per batch: CPV labels (in French), the sites' root paths and the
+    lot decisions of the batch's notices (a query only when one of them has some)."""
 
     base_url: str
     cpv_labels: dict[str, str] = field(default_factory=dict)
     root_paths: list = field(default_factory=list)
+    lot_awards: dict[int, list[LotAward]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, notices: Iterable[NoticePage], base_url: str) -> "Lookups":
+        notices = list(notices)
         codes = {code for notice in notices for code in _notice_cpv_codes(notice)}
         labels = CPVCode.labels(codes, LANGUAGE)  # the release's language, whoever asks
         # Longest root first, so a page under a nested site root gets that site's path.
         root_paths = sorted(Site.get_site_root_paths(), key=lambda rp: len(rp.root_path), reverse=True)
-        return cls(base_url=base_url.rstrip("/"), cpv_labels=labels, root_paths=root_paths)
+        return cls(
+            base_url=base_url.rstrip("/"), cpv_labels=labels, root_paths=root_paths, lot_awards=_lot_awards(notices)
+        )
 
     def page_url(self, page) -> str:
         for root in self.root_paths:
             if page.url_path.startswith(root.root_path):
                 return self.base_url + page.url_path[len(root.root_path) - 1 :]
         return self.base_url + page.url_path
+
+
+def _lot_awards(notices: list[NoticePage]) -> dict[int, list[LotAward]]:
+    """The lot decisions of `notices` (with the winning bids' companies), by notice, in the order decided. Nothing
+    is decided before the opening; `ocds_has_lot_awards` (export_queryset) spares the query when none is."""
+    wanted = [notice.pk for notice in notices if notice.opened_at and getattr(notice, "ocds_has_lot_awards", True)]
+    decisions: dict[int, list[LotAward]] = {}
+    if wanted:
+        awards = LotAward.objects.filter(notice_id__in=wanted).select_related("bid__company")
+        for award in awards.order_by("decided_at", "lot_number"):
+            decisions.setdefault(award.notice_id, []).append(award)
+    return decisions
 
 
 def _notice_cpv_codes(notice: NoticePage) -> list[str]:
@@ -137,7 +176,7 @@ def ocid_for(notice: NoticePage) -> str:
 def releases_for(notice: NoticePage, base_url: str, *, lookups: Lookups | None = None) -> list[dict]:
     """The releases of one published notice, oldest first. Pass `lookups` (from `Lookups.load`)
     when building many notices; the notice should come from `export_queryset()`."""
-    if not notice.first_published_at:
+    if not notice.first_published_at or notice.practice:
         return []
     lookups = lookups or Lookups.load([notice], base_url)
     with translation.override(LANGUAGE):
@@ -245,6 +284,12 @@ class _NoticeReleases:
         self.documents = _prefetched(notice, "ocds_documents", "documents")
         buyer = notice.buyer
         self.buyer_ref = {"id": organization_id(buyer.siret), "name": buyer.name}
+        # Lot decisions exist only from the opening on (a notice without lots is lot 0).
+        self.lot_awards = lookups.lot_awards.get(notice.pk, []) if notice.opened_at else []
+        decided = {award.lot_number for award in self.lot_awards}
+        numbers = {lot.number for lot in self.lots} or {WHOLE_NOTICE}
+        # Every lot decided on the platform: the notice's outcome is theirs (set with the last decision).
+        self.outcome_by_lots = bool(self.lot_awards) and numbers <= decided
 
     # Each event: (id suffix, tag, date, tender status).
     def events(self) -> list[tuple[str, str, datetime, str]]:
@@ -253,19 +298,37 @@ class _NoticeReleases:
         events += [(f"amendment-{a.number}", "tenderAmendment", a.created_at, "active") for a in self.amendments]
         if notice.opened_at:
             events.append(("opening", "tenderUpdate", notice.opened_at, "active"))
-        if notice.outcome == Outcome.AWARDED and notice.outcome_at:
+        events += [
+            (f"lot-{award.lot_number}", "award", award.decided_at, self.status_by_lots(award.decided_at))
+            for award in self.lot_awards
+        ]
+        # An outcome decided lot by lot is said by the last lot's release.
+        if notice.outcome == Outcome.AWARDED and notice.outcome_at and not self.outcome_by_lots:
             events.append(("award", "award", notice.outcome_at, "complete"))
-        elif notice.outcome == Outcome.UNSUCCESSFUL and notice.outcome_at:
+        elif notice.outcome == Outcome.UNSUCCESSFUL and notice.outcome_at and not self.outcome_by_lots:
             events.append(("unsuccessful", "tenderUpdate", notice.outcome_at, "unsuccessful"))
         if notice.cancelled_at:
             events.append(("cancellation", "tenderCancellation", notice.cancelled_at, "cancelled"))
         # Stable order: by date, the publication always first.
         return [events[0], *sorted(events[1:], key=lambda event: event[2])]
 
-    def build(self) -> list[dict]:
-        return [self.release(f"{self.ocid}-{suffix}", tag, date, status) for suffix, tag, date, status in self.events()]
+    def status_by_lots(self, date: datetime) -> str:
+        """The tender's status at a lot decision: complete or unsuccessful once every lot is decided."""
+        notice = self.notice
+        if self.outcome_by_lots and notice.outcome_at and notice.outcome_at <= date:
+            return "complete" if notice.outcome == Outcome.AWARDED else "unsuccessful"
+        return "active"
 
-    def release(self, release_id: str, tag: str, date: datetime, status: str) -> dict:
+    def build(self) -> list[dict]:
+        return [
+            self.release(f"{self.ocid}-{suffix}", tag, date, status, whole_award=suffix == "award")
+            for suffix, tag, date, status in self.events()
+        ]
+
+    def release(self, release_id: str, tag: str, date: datetime, status: str, *, whole_award=False) -> dict:
+        """One release; `whole_award`: the award of the whole notice (decided outside the lot decisions).
+        Every release from a lot decision on carries that decision."""
+        decisions = [award for award in self.lot_awards if award.decided_at <= date]
         release = {
             "ocid": self.ocid,
             "id": release_id,
@@ -273,15 +336,18 @@ class _NoticeReleases:
             "tag": [tag],
             "initiationType": "tender",
             "language": LANGUAGE,
-            "parties": self.parties(tag == "award"),
+            "parties": self.parties(whole_award, decisions),
             "buyer": self.buyer_ref,
             "tender": self.tender(date, status),
         }
-        if tag == "award":
-            release["awards"] = [self.award()]
+        awards = [self.lot_award(award) for award in decisions]
+        if whole_award:
+            awards.append(self.award())
+        if awards:
+            release["awards"] = awards
         return release
 
-    def parties(self, with_supplier: bool) -> list[dict]:
+    def parties(self, with_supplier: bool, decisions: list[LotAward] = ()) -> list[dict]:
         notice, buyer = self.notice, self.notice.buyer
         address = _compact(
             {"streetAddress": buyer.address.strip(), "region": buyer.department, "countryName": "France"}
@@ -314,7 +380,41 @@ class _NoticeReleases:
                 else None
             )
             parties.append(_compact({**supplier, "identifier": identifier, "roles": ["supplier"]}))
+        for award in decisions:
+            if award.outcome != LotAward.Outcome.AWARDED:
+                continue
+            company = award.bid.company
+            reference = self.company_ref(company)
+            if any(party["id"] == reference["id"] for party in parties):
+                continue
+            identifier = (
+                {"scheme": ORGANIZATION_SCHEME, "id": company.siret, "legalName": company.name}
+                if company.siret
+                else None
+            )
+            parties.append(_compact({**reference, "identifier": identifier, "roles": ["supplier"]}))
         return parties
+
+    def company_ref(self, company) -> dict:
+        """A winning company: identified by its SIRET (else by the platform, within this process)."""
+        company_id = organization_id(company.siret) if company.siret else f"{self.ocid}-supplier-{company.pk}"
+        return {"id": company_id, "name": company.name}
+
+    def lot_award(self, award: LotAward) -> dict:
+        """One lot's decision: active with its supplier and value, or unsuccessful with the reason."""
+        lot_title = next((lot.title for lot in self.lots if lot.number == award.lot_number), "")
+        data = {
+            "id": f"{self.ocid}-award-lot-{award.lot_number}",
+            "title": lot_title or self.notice.title,
+            "date": iso(award.decided_at),
+            # A notice without lots has no lot to relate to: the award is the whole tender's.
+            "relatedLots": [str(award.lot_number)] if award.lot_number != WHOLE_NOTICE else [],
+        }
+        if award.outcome == LotAward.Outcome.AWARDED:
+            data.update(status="active", value=money(award.amount), suppliers=[self.company_ref(award.bid.company)])
+        else:
+            data.update(status="unsuccessful", description=award.reason.strip())
+        return _compact(data)
 
     def supplier_ref(self) -> dict:
         notice = self.notice
@@ -362,9 +462,18 @@ class _NoticeReleases:
             "awardPeriod": award_period,
             "documents": [*self.documents_data(), *self.outcome_documents(date)],
             "amendments": amendments,
-            "lots": [self.lot(lot, show_values) for lot in self.lots],
+            "lots": [self.lot(lot, show_values, date) for lot in self.lots],
         }
+        if notice.opened_at and notice.opened_at <= date:
+            # Nothing about bids before the opening; from it, their number (one submitted bid per company).
+            tender["numberOfTenderers"] = self.number_of_tenderers()
         return _compact(tender)
+
+    def number_of_tenderers(self) -> int:
+        count = getattr(self.notice, "ocds_submitted_bids", None)  # annotated by export_queryset()
+        if count is None:
+            count = Bid.objects.filter(notice_id=self.notice.pk, status=BidStatus.SUBMITTED).count()
+        return count
 
     def has_answered_questions(self) -> bool:
         if hasattr(self.notice, "has_answered_questions"):  # annotated by export_queryset()
@@ -448,12 +557,19 @@ class _NoticeReleases:
             )
         return items
 
-    def lot(self, lot: Lot, show_value: bool) -> dict:
+    def lot(self, lot: Lot, show_value: bool, date: datetime | None = None) -> dict:
+        decision = next(
+            (a for a in self.lot_awards if a.lot_number == lot.number and date and a.decided_at <= date), None
+        )
+        status = None
+        if decision is not None:
+            status = "complete" if decision.outcome == LotAward.Outcome.AWARDED else "unsuccessful"
         return _compact(
             {
                 "id": str(lot.number),
                 "title": lot.title,
                 "description": lot.description.strip(),
+                "status": status,
                 "value": money(lot.estimated_value) if show_value else None,
             }
         )

@@ -3,6 +3,7 @@
 from django.utils import timezone
 
 from procurement import access, bid_uploads
+from procurement.actions import awards
 from procurement.models import CPVCode
 
 
@@ -29,6 +30,7 @@ def notice_page_context(request, notice) -> dict:
             "now": timezone.now(),
             "bid_limits": bid_uploads.limits(),
             "is_company_user": bool(access.bidding_companies(user)),
+            "lot_awards": awards.published_lot_awards(notice, lots),
         }
     )
     return context

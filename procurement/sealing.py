@@ -16,8 +16,10 @@ Key hierarchy
 
 Only :func:`notice_private_key` turns a notice's wrapped private key into a usable key, and it refuses
 (:class:`SealedUntilOpening`) unless the database says the notice's bids were opened after their deadline
-and the server clock is past it. :func:`rewrap_notice_keys` (master key rotation) re-wraps the private key
-bytes inside this module and never hands them out.
+and the server clock is past it. The one exception is the practice consultation (``NoticePage.practice``):
+:func:`practice_private_key` gives its key, and only its key, for rehearsal bids opened for their own company.
+:func:`rewrap_notice_keys` (master key rotation) re-wraps the private key bytes inside this module and never hands
+them out.
 
 File format (a STREAM construction, Hoang et al. 2015)
 -------------------------------------------------------
@@ -254,6 +256,23 @@ def notice_private_key(notice) -> X25519PrivateKey:
         raise SealedUntilOpening()
     opened_at, bids_deadline = row
     if opened_at is None or opened_at < bids_deadline or now < bids_deadline:
+        raise SealedUntilOpening()
+    try:
+        notice_key = NoticeKey.objects.get(notice_id=notice.pk)
+    except NoticeKey.DoesNotExist as error:
+        raise SealedFileError(f"Notice {notice.pk} has no key: nothing was sealed to it.") from error
+    return X25519PrivateKey.from_private_bytes(_unwrap_private_key_bytes(notice_key))
+
+
+def practice_private_key(notice) -> X25519PrivateKey:
+    """The private key of the practice consultation (`NoticePage.practice`), whose rehearsal bids are opened for
+    their own company without any opening by a buyer; refused (SealedUntilOpening) for every other notice.
+
+    Reads `practice` from the database (not from the object passed), as :func:`notice_private_key` reads the
+    opening: a real notice's key never comes out of here. Which files, for whom and when is
+    `procurement.access_practice`'s decision."""
+    practice = NoticePage.objects.filter(pk=notice.pk).values_list("practice", flat=True).first()
+    if not practice:
         raise SealedUntilOpening()
     try:
         notice_key = NoticeKey.objects.get(notice_id=notice.pk)
@@ -514,13 +533,16 @@ def finish_hash(state: dict) -> tuple[str, dict]:
 
 
 class SealedReader:
-    """Decrypts a sealed file of `notice` as a stream, after the opening only (SealedUntilOpening before)."""
+    """Decrypts a sealed file of `notice` as a stream, after the opening only (SealedUntilOpening before).
 
-    def __init__(self, notice, state: dict):
+    With `practice=True`, a file of the practice consultation, through :func:`practice_private_key` (refused for
+    any other notice); the caller has checked that the file is its reader's own and its delay over."""
+
+    def __init__(self, notice, state: dict, *, practice: bool = False):
         _check_state(state)
         if state["notice"] != notice.pk:
             raise SealedFileError("This sealed file belongs to another notice.")
-        private = notice_private_key(notice)
+        private = practice_private_key(notice) if practice else notice_private_key(notice)
         self.state = state
         self._data_key = _open_data_key(private, _unb64(state["sealed_key"]), _binding(state))
 

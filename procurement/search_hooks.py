@@ -1,4 +1,5 @@
-"""Notices in the site search: a hit is kept only if the notice is live now (the index may lag behind)."""
+"""Notices in the site search: a hit is kept only if the notice is live now (the index may lag behind), and never
+the practice consultation (reached by its own link)."""
 
 from django.db import transaction
 from django.dispatch import receiver
@@ -11,12 +12,13 @@ from procurement.models import NoticePage
 
 @hooks.register("filter_search_results")
 def drop_unpublished_notices(request, results):
-    """Keep other apps' hits as they are; keep a notice only if it is live (loaded from the database now)."""
+    """Keep other apps' hits as they are; keep a notice only if it is live (loaded from the database now) and not
+    the practice consultation."""
     for result in results:
         notice = result.object
         if not isinstance(notice, NoticePage):
             yield result
-        elif notice.live:
+        elif notice.live and not notice.practice:
             yield result
 
 

@@ -1,4 +1,5 @@
-"""The site search's index of notices: live notices only; hits are re-checked at query time (search_hooks)."""
+"""The site search's index of notices: live notices only, never the practice consultation; hits are re-checked at
+query time (search_hooks)."""
 
 from django.utils.html import strip_tags
 from haystack import indexes
@@ -37,10 +38,10 @@ class NoticePageIndex(indexes.SearchIndex, indexes.Indexable):
 
     def index_queryset(self, using=None):
         # A notice saved out of this queryset (a draft) is removed by intranet.search.update_search_index.
-        return access.visible_notices().select_related("buyer").prefetch_related("lots")
+        return access.visible_notices().exclude(practice=True).select_related("buyer").prefetch_related("lots")
 
     def read_queryset(self, using=None):
-        return access.visible_notices().select_related("buyer")
+        return access.visible_notices().exclude(practice=True).select_related("buyer")
 
     def prepare_text(self, notice: NoticePage) -> str:
         return notice_text(notice)

@@ -2,7 +2,8 @@
 
 A periodic job (every minute) finds, in one query, the live notices whose status moved past what was
 last announced (`notified_status`), claims each with a conditional UPDATE so that two workers never
-both notify, then notifies. It also publishes scheduled notices, so `go_live_at` works with the worker alone.
+both notify, then notifies. It also publishes scheduled notices, so `go_live_at` works with the worker alone,
+and (daily) keeps the practice consultation's deadline ahead. The practice consultation is never announced.
 """
 
 import logging
@@ -18,6 +19,7 @@ from intranet import scheduler
 from intranet.models import Membership, User
 from intranet.notifications import event_key_for, notify
 from procurement.models import NoticePage, Status, status_q
+from procurement.practice import keep_practice_notice_open
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +35,14 @@ def notices_to_announce(now=None):
         notified_status__in=[Status.QUESTIONS_CLOSED, Status.BIDS_CLOSED]
     )
     bids_closed = status_q(Status.BIDS_CLOSED, now) & ~Q(notified_status=Status.BIDS_CLOSED)
-    return NoticePage.objects.live().filter(questions_closed | bids_closed).select_related("buyer").order_by("pk")
+    # The practice consultation never closes for anyone: nothing to announce of it.
+    return (
+        NoticePage.objects.live()
+        .filter(questions_closed | bids_closed)
+        .exclude(practice=True)
+        .select_related("buyer")
+        .order_by("pk")
+    )
 
 
 def notice_buyers(notice: NoticePage):
@@ -118,3 +127,5 @@ def publish_scheduled_notices() -> None:
 
 scheduler.register("procurement.deadline_transitions", announce_deadline_transitions, period="minutely")
 scheduler.register("procurement.publish_scheduled", publish_scheduled_notices, period="minutely")
+# The practice consultation's deadline, pushed a year ahead whenever it comes within a month (procurement.practice).
+scheduler.register("procurement.practice_deadline", keep_practice_notice_open, period="daily", hour=3)

@@ -156,8 +156,11 @@ class ReceiptView(LoginRequiredMixin, View):
     """The receipt of a bid, for its company's members only (404 to anyone else)."""
 
     def get(self, request, receipt_id):
+        from procurement.views_practice import practice_context
+
         bid = access.access_receipt(request.user, receipt_id)
         context = {"bid": bid, "notice": bid.notice, "receipt": bid.receipt}
+        context.update(practice_context(request.user, bid))
         return render(request, "procurement/bids/receipt.html", context)
 
 

@@ -18,6 +18,9 @@ from knowledge.demo_content import (
     warning,
 )
 
+# The practice consultation's stable address (`reverse("procurement:practice")`, a redirect to its page).
+PRACTICE_URL = "/avis/entrainement/"
+
 GUIDES = [
     Guide(
         slug="lire-un-reglement-de-consultation",
@@ -205,26 +208,90 @@ GUIDES = [
         title="Déposer une offre électronique sans stress",
         topic="repondre-a-un-appel-d-offres",
         summary=(
-            "La remise des offres est électronique pour les consultations publiées. Anticiper, tester, savoir ce "
-            "qu'il faut signer et quand, et utiliser la copie de sauvegarde."
+            "Sur la plateforme, l'offre se dépose en ligne, chiffrée dès le premier octet : limites annoncées, envoi "
+            "qui reprend après une coupure, accusé de réception avec empreintes SHA-256, remplacement ou retrait "
+            "jusqu'à la date limite, registre public et ouverture. Entraînez-vous d'abord sur la consultation de test."
         ),
-        tags=("entreprises", "dematerialisation"),
+        tags=("entreprises", "dematerialisation", "plateforme"),
         owner=RENNES,
-        reviewed_days_ago=40,
+        reviewed_days_ago=5,
         review_in_days=150,
-        related=("dematerialisation-acheteur", "lire-un-reglement-de-consultation"),
+        related=("salle-des-marches-entreprises", "dematerialisation-acheteur", "lire-un-reglement-de-consultation"),
         body=[
             h2("Avant le jour J"),
             steps(
-                ("Créer votre compte sur le profil d'acheteur", "Et vérifier votre adresse e-mail."),
-                ("Préparer des fichiers lisibles", "PDF pour les pièces rédigées, tableur pour les prix si demandé."),
-                ("Nommer clairement vos fichiers", "« Lot2_Memoire_technique.pdf » plutôt que « doc final v3 »."),
-                ("Déposer la veille", "Un dépôt prend du temps : envoi, chiffrement, accusé de réception."),
+                (
+                    "Vérifiez votre compte d'entreprise",
+                    "Seuls les membres confirmés d'une entreprise inscrite déposent une offre : faites-vous "
+                    "rattacher à votre entreprise dès maintenant, pas la veille.",
+                ),
+                (
+                    "Entraînez-vous sur la consultation de test",
+                    f'La <a href="{PRACTICE_URL}">consultation de test</a> est toujours ouverte : déposez-y une '
+                    "offre d'essai, gardez l'accusé de réception, puis téléchargez vos fichiers déchiffrés quelques "
+                    "minutes plus tard.",
+                ),
+                (
+                    "Préparez des fichiers lisibles et bien nommés",
+                    "PDF pour les pièces rédigées, tableur pour les prix si demandé ; « Lot2_Memoire_technique.pdf » "
+                    "plutôt que « doc final v3 ».",
+                ),
+                ("Déposez la veille", "Un dépôt prend du temps : envoi, chiffrement, accusé de réception."),
+            ),
+            h2("Déposer sur la plateforme, pas à pas"),
+            p(
+                "La page de chaque avis annonce, avant tout envoi, les limites du dépôt : taille maximale par fichier "
+                "et par offre, nombre de fichiers, types acceptés (PDF, documents bureautiques, tableurs, ZIP, "
+                "images). Un fichier qui les dépasse est refusé avant d'être envoyé, avec la raison."
+            ),
+            steps(
+                (
+                    "Ouvrez « Mon offre » depuis la page de l'avis",
+                    "Votre offre en préparation n'est visible que des membres de votre entreprise.",
+                ),
+                (
+                    "Ajoutez vos fichiers",
+                    "Pour chacun, choisissez le lot et la partie (candidature ou offre). L'envoi se fait par "
+                    "morceaux : une connexion coupée reprend là où elle s'était arrêtée, sans tout renvoyer. Chaque "
+                    "fichier est chiffré dès son premier octet.",
+                ),
+                (
+                    "Relisez, puis déposez",
+                    "Le récapitulatif liste les lots et les fichiers avec leur empreinte ; votre offre compte à "
+                    "partir du moment où vous la déposez, à l'heure du serveur.",
+                ),
+                (
+                    "Gardez l'accusé de réception",
+                    "Il s'affiche aussitôt et vous est envoyé par e-mail, avec sa version PDF : numéro d'accusé, "
+                    "heure de réception, empreinte SHA-256 de chaque fichier et empreinte de l'accusé lui-même.",
+                ),
+            ),
+            tip(
+                "Vérifier une empreinte",
+                "L'empreinte SHA-256 dit exactement quel fichier a été reçu : comparez-la à celle de votre fichier "
+                "(sha256sum sous Linux et macOS, certutil -hashfile FICHIER SHA256 sous Windows).",
             ),
             warning(
                 "L'heure limite est l'heure de fin de réception",
-                "C'est la fin du téléchargement qui compte, pas son début. Un dépôt commencé à 11 h 58 pour une "
-                "limite à 12 h peut arriver trop tard.",
+                "C'est la fin de l'envoi et le dépôt qui comptent, à l'heure du serveur, pas le début du "
+                "téléchargement : un envoi encore en cours à l'heure limite est refusé. Commencé à 11 h 58 pour une "
+                "limite à 12 h, il peut arriver trop tard.",
+            ),
+            h3("Remplacer ou retirer avant la date limite"),
+            p(
+                "Jusqu'à la date limite, vous pouvez préparer une nouvelle offre : elle remplace la précédente au "
+                "moment où vous la déposez, avec un nouvel accusé de réception, et seule la dernière déposée est "
+                "ouverte. Vous pouvez aussi retirer votre offre : elle ne sera pas ouverte."
+            ),
+            h2("Après la date limite : le registre et l'ouverture"),
+            p(
+                "Avant la date limite, personne, ni l'acheteur ni la plateforme, ne peut lire votre offre ni savoir "
+                "qu'elle existe.",
+                "Dès la date limite, le registre public des dépôts de la consultation liste les numéros d'accusé, "
+                "leur heure et l'empreinte de chaque accusé, enchaînés les uns aux autres, sans nom d'entreprise : "
+                "chacun y vérifie que son accusé a bien été enregistré et que le registre n'a pas été modifié.",
+                "Les acheteurs ouvrent ensuite les plis : les fichiers sont déchiffrés et chacun est comparé à "
+                "l'empreinte de votre accusé de réception.",
             ),
             h2("Signer : quoi et quand"),
             p(
@@ -233,21 +300,18 @@ GUIDES = [
                 "signerez le marché à l'attribution. Un certificat de signature s'obtient auprès d'un prestataire "
                 "qualifié : comptez plusieurs jours."
             ),
-            h3("Plusieurs dépôts"),
-            p(
-                "Vous pouvez en général déposer une nouvelle offre avant la date limite : seule la dernière reçue "
-                "est ouverte."
-            ),
             h2("La copie de sauvegarde"),
             p(
                 "Vous pouvez envoyer en parallèle une copie de sauvegarde, sur support physique ou électronique, "
                 "dans les délais, avec la mention « copie de sauvegarde ». Elle n'est ouverte qu'en cas de problème "
                 "sur l'offre électronique (virus, fichier illisible, offre non parvenue)."
             ),
-            info(
-                "Bientôt sur la plateforme",
-                "Le dépôt des offres sur les consultations publiées ici arrive prochainement ; ce guide sera alors "
-                "complété pas à pas.",
+            tip(
+                "S'entraîner sans risque",
+                f'La <a href="{PRACTICE_URL}">consultation de test</a> est une consultation permanente, clairement '
+                "signalée, où aucun acheteur ne lit rien : déposez une offre d'essai, recevez l'accusé de réception, "
+                "puis, quelques minutes après le dépôt, téléchargez vos fichiers déchiffrés et vérifiez qu'ils "
+                "correspondent aux empreintes. Vous saurez que tout fonctionne avant le jour d'une vraie date limite.",
             ),
         ],
     ),

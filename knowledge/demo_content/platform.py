@@ -1,5 +1,6 @@
-"""Guides about using the platform as it works today: accounts, guides, the salle des marchés and its open data
-(bids, group purchases and workspaces are announced only)."""
+"""Guides about using the platform as it works today: accounts, guides, the salle des marchés with its electronic
+bids (and the practice consultation to rehearse them) and its open data (group purchases and workspaces are announced
+only)."""
 
 from knowledge.demo_content import (
     CHU_BREST,
@@ -18,6 +19,7 @@ from knowledge.demo_content import (
     ul,
     warning,
 )
+from knowledge.demo_content.companies import PRACTICE_URL
 
 GUIDES = [
     Guide(
@@ -527,14 +529,19 @@ GUIDES = [
         topic="utiliser-la-plateforme",
         summary=(
             "Aujourd'hui : comptes, organisations, notifications, recherche, guides, forums et la salle des marchés "
-            "(avis, alertes, DCE, questions, rectificatifs, données ouvertes). Bientôt : le dépôt des offres, les "
-            "achats groupés et les espaces de travail."
+            "(avis, alertes, DCE, questions, rectificatifs, dépôt des offres sous pli scellé avec sa consultation de "
+            "test, données ouvertes). Bientôt : les achats groupés et les espaces de travail."
         ),
         tags=("plateforme", "dematerialisation"),
         owner=RENNES,
         reviewed_days_ago=5,
         review_in_days=90,
-        related=("salle-des-marches-entreprises", "publier-un-avis-de-marche", "inscrire-son-entreprise"),
+        related=(
+            "salle-des-marches-entreprises",
+            "deposer-une-offre-electronique",
+            "publier-un-avis-de-marche",
+            "inscrire-son-entreprise",
+        ),
         body=[
             h2("Disponible aujourd'hui"),
             p(
@@ -547,28 +554,33 @@ GUIDES = [
                     "<b>La salle des marchés</b> : les avis des organismes membres, leurs filtres, les alertes et "
                     "les flux, le téléchargement des DCE, les questions et réponses, les rectificatifs, le suivi "
                     "d'un avis et les données ouvertes au format OCDS.",
+                    "<b>Le dépôt des offres</b> sous pli scellé : fichiers chiffrés dès leur envoi, qui reprend après "
+                    "une coupure, accusé de réception avec les empreintes SHA-256, remplacement ou retrait jusqu'à la "
+                    "date limite, registre public des dépôts, ouverture des plis par l'acheteur.",
+                    f'<b>La <a href="{PRACTICE_URL}">consultation de test</a></b>, toujours ouverte, pour s\'entraîner '
+                    "au dépôt : votre offre d'essai est ouverte pour votre seule entreprise quelques minutes après.",
                     "Téléchargement de vos données et fermeture de votre compte.",
                 )
             ),
+            ref("deposer-une-offre-electronique", "Pour les entreprises : déposer une offre, pas à pas."),
             ref("salle-des-marches-entreprises", "Pour les entreprises : trouver, suivre et préparer une réponse."),
             ref("publier-un-avis-de-marche", "Pour les acheteurs : publier et faire vivre une consultation."),
             h2("Bientôt sur la plateforme"),
             table(
                 "Les prochaines fonctions",
                 ["Fonction", "Pour qui"],
-                ["Dépôt des offres sous pli scellé, ouverture des plis", "entreprises, acheteurs"],
                 ["Achats groupés entre organismes membres", "acheteurs des organismes membres"],
                 ["Espaces de travail privés, fichiers et discussion en direct", "membres"],
             ),
             info(
-                "D'ici là",
-                "Les offres se remettent selon les modalités indiquées dans le règlement de la consultation de "
-                "chaque avis. Chaque nouvelle fonction sera accompagnée d'un guide pas à pas.",
+                "Un guide pour chaque fonction",
+                "Chaque nouvelle fonction est accompagnée d'un guide pas à pas.",
             ),
             tip(
                 "Préparez-vous dès maintenant",
                 "Inscrivez votre entreprise, créez vos alertes et invitez vos collègues : vous serez prévenus dès "
-                "qu'un avis vous concerne.",
+                f'qu\'un avis vous concerne. Puis faites un essai de dépôt sur la <a href="{PRACTICE_URL}">'
+                "consultation de test</a>.",
             ),
         ],
     ),
@@ -578,14 +590,19 @@ GUIDES = [
         topic="utiliser-la-plateforme",
         summary=(
             "La salle des marchés liste les avis de tous les organismes membres. Filtrez, créez une alerte ou "
-            "abonnez-vous au flux, téléchargez le DCE (identifié ou anonyme), posez vos questions et suivez les "
-            "rectificatifs."
+            "abonnez-vous au flux, téléchargez le DCE (identifié ou anonyme), posez vos questions, suivez les "
+            "rectificatifs et déposez votre offre."
         ),
         tags=("plateforme", "entreprises", "dce", "dematerialisation"),
         owner=REGION,
         reviewed_days_ago=5,
         review_in_days=180,
-        related=("ce-qui-arrive-sur-la-plateforme", "inscrire-son-entreprise", "donnees-ouvertes-des-marches"),
+        related=(
+            "deposer-une-offre-electronique",
+            "ce-qui-arrive-sur-la-plateforme",
+            "inscrire-son-entreprise",
+            "donnees-ouvertes-des-marches",
+        ),
         body=[
             p(
                 "La salle des marchés (« Appels d'offres » dans le menu principal) est ouverte à tous, sans "
@@ -670,10 +687,18 @@ GUIDES = [
                 "ce qui a changé. Le bouton « Suivre cet avis » vous tient informé des rectificatifs, des "
                 "réponses, de l'annulation ou de l'attribution, sans télécharger le DCE."
             ),
-            info(
-                "Le dépôt des offres arrive bientôt",
-                "En attendant, remettez votre offre selon les modalités du règlement de la consultation.",
+            h2("Déposer votre offre"),
+            p(
+                "Sur la page de l'avis, « Mon offre » reçoit vos fichiers, chiffrés dès leur envoi, jusqu'à la date "
+                "limite à l'heure du serveur ; le dépôt vous donne aussitôt un accusé de réception avec l'empreinte "
+                "SHA-256 de chaque fichier. Vous pouvez remplacer ou retirer votre offre jusqu'à la date limite."
             ),
+            tip(
+                "Faites un essai avant le jour J",
+                f'La <a href="{PRACTICE_URL}">consultation de test</a> est toujours ouverte : déposez-y une offre '
+                "d'essai, puis téléchargez vos fichiers déchiffrés quelques minutes plus tard.",
+            ),
+            ref("deposer-une-offre-electronique", "Le dépôt pas à pas : limites, envoi, accusé, registre, ouverture."),
             ref("donnees-ouvertes-des-marches"),
         ],
     ),

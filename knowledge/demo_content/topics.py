@@ -1,6 +1,7 @@
 """The knowledge base's index, its topics (nested one level) and the two training paths of the training room."""
 
 from knowledge.demo_content import Topic, TrainingPath
+from knowledge.demo_content.companies import PRACTICE_URL
 
 INDEX_TITLE = "Guides et formation"
 INDEX_SLUG = "guides"
@@ -83,9 +84,12 @@ TRAINING_PATHS = [
     TrainingPath(
         "prendre-en-main-entreprises",
         "Prendre en main la plateforme — entreprises",
-        "<p>Six étapes pour les entreprises : inscrire votre entreprise, y accueillir vos collègues, régler "
-        "vos notifications, trouver les consultations et télécharger leurs dossiers. Cochez chaque étape "
-        "une fois lue.</p>",
+        "<p>Sept étapes pour les entreprises : inscrire votre entreprise, y accueillir vos collègues, régler "
+        "vos notifications, trouver les consultations, télécharger leurs dossiers et déposer vos offres. Cochez "
+        "chaque étape une fois lue.</p>"
+        f'<p><b>Avant votre premier vrai dépôt, entraînez-vous</b> sur la <a href="{PRACTICE_URL}">consultation de '
+        "test</a> : déposez une offre d'essai, recevez l'accusé de réception, puis voyez votre offre ouverte pour "
+        "votre seule entreprise quelques minutes plus tard.</p>",
         "companies",
         [
             ("inscrire-son-entreprise", "Inscrire votre entreprise"),
@@ -94,7 +98,7 @@ TRAINING_PATHS = [
             ("preferences-de-notification", ""),
             ("donnees-personnelles-et-fermeture", "Vos données personnelles"),
             ("salle-des-marches-entreprises", "Trouver un avis, télécharger le DCE, poser une question"),
-            ("ce-qui-arrive-sur-la-plateforme", "Ce qui arrive bientôt"),
+            ("deposer-une-offre-electronique", "Déposer une offre, après un essai sur la consultation de test"),
         ],
     ),
 ]

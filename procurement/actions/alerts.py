@@ -56,8 +56,11 @@ def do_notify_alerts(notice) -> int:
     The filters are evaluated in Python against this one notice (three queries whatever the number of
     alerts). Status and deadline filters are ignored: a notice just published is open, and whoever
     looks for closed notices or a deadline range still wants to hear about a new one in their field.
-    The notice's own organization is never told about its own notice."""
+    The notice's own organization is never told about its own notice, and nobody about the practice
+    consultation (a rehearsal, not a call for tender)."""
     notice = notice.specific if type(notice) is not NoticePage and hasattr(notice, "specific") else notice
+    if notice.practice:
+        return 0
     lot_codes = Lot.objects.filter(notice_id=notice.pk).exclude(cpv="").values_list("cpv", flat=True)
     codes = notice_cpv_codes(notice, lot_codes)
     own_people = Membership.objects.filter(organization_id=notice.buyer_id, status=Membership.Status.ACTIVE).values(

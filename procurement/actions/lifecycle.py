@@ -73,6 +73,9 @@ def _check_bids_closed(notice: NoticePage, now) -> None:
 
 def check_open_bids(notice: NoticePage, now=None) -> None:
     now = now or timezone.now()
+    if notice.practice:
+        message = _("The practice consultation is never opened by a buyer: each test bid opens for its company.")
+        _refuse(message, "practice")
     _check_undecided(notice)
     if notice.opened_at:
         _refuse(
@@ -82,20 +85,38 @@ def check_open_bids(notice: NoticePage, now=None) -> None:
     _check_bids_closed(notice, now)
 
 
-def check_award(notice: NoticePage, now=None) -> None:
+def _check_no_lot_decision(notice: NoticePage) -> None:
+    """Once a lot is decided on the lot-by-lot page, the whole notice's outcome follows from the lots."""
+    if not notice.opened_at:
+        return  # lots are decided after the opening only: no query for the others
+    if getattr(notice, "_has_lot_decisions", None) is None:
+        notice._has_lot_decisions = notice.lot_awards.exists()  # once per object: the page asks for each action
+    if notice._has_lot_decisions:
+        _refuse(_("Lots of this call for tender are being decided one by one: finish on the lot-by-lot page."), "lots")
+
+
+def check_outcome_possible(notice: NoticePage, now=None) -> None:
+    """Undecided and opened: what awarding the notice, or one of its lots, needs."""
     _check_undecided(notice)
     if not notice.opened_at:
         _refuse(_("Open the bids before awarding the contract."), "not_opened")
 
 
+def check_award(notice: NoticePage, now=None) -> None:
+    check_outcome_possible(notice, now)
+    _check_no_lot_decision(notice)
+
+
 def check_declare_unsuccessful(notice: NoticePage, now=None) -> None:
     now = now or timezone.now()
     _check_undecided(notice)
+    _check_no_lot_decision(notice)
     _check_bids_closed(notice, now)
 
 
 def check_cancel(notice: NoticePage, now=None) -> None:
     _check_undecided(notice)
+    _check_no_lot_decision(notice)
 
 
 def _audience(notice: NoticePage) -> list:

@@ -7,6 +7,7 @@ import threading
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
 from django.db import connections
 from django.test import Client
@@ -60,6 +61,7 @@ def rival(make_org, make_user):
     user = make_user("offres@armor-proprete.fr", company, Membership.Role.MEMBER)
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the tests read the English msgids
     return client
 
 
@@ -296,13 +298,32 @@ def test_other_people_learn_nothing_of_a_bid(seller, rival, notice, login, buyer
     for person in (buyer, platform_admin):
         browser = Client()
         browser.force_login(person, backend="django.contrib.auth.backends.ModelBackend")
+        browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         assert browser.get(receipt_url).status_code == 404
         assert browser.get(reverse("procurement:opening_register", args=[notice.pk])).status_code == 403
         register = browser.get(reverse("procurement:receipt_register", args=[notice.pk])).content.decode()
         assert bid.receipt_id not in register and "published after the deadline" in register
-        for url in [notice.url, "/", "/recherche/?q=offre", "/admin/", "/admin/reports/site-history/"]:
-            text = browser.get(url, follow=True).content.decode()
+        urls = [
+            notice.url,
+            "/",
+            "/recherche/?q=offre",
+            "/notifications/",
+            "/donnees/ocds/releases.json",
+            f"/donnees/ocds/avis/{notice.pk}.json",
+            f"/avis/{notice.pk}/telechargements/",
+            f"/avis/{notice.pk}/telechargements.csv",
+            "/admin/",
+            f"/admin/pages/{notice.pk}/edit/",
+            f"/admin/pages/{notice.pk}/history/",
+            "/admin/reports/site-history/",
+            "/admin/audit_log/",
+        ]
+        for url in urls:
+            response = browser.get(url, follow=True)
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            text = body.decode()
             assert bid.receipt_id not in text and "unique-7731" not in text, url
+            assert "numberOfTenderers" not in text and "offres reçues" not in text, url
     assert not AuditEvent.objects.filter(details__icontains=bid.receipt_id).exists()
 
 
