@@ -228,10 +228,12 @@ def notice_slug(family_key: str, body_key: str, number: int) -> str:
 STORY_SLUGS = {notice_slug(story.family_key, story.body_key, n) for n, story in enumerate(STORIES, start=1)}
 
 
-def plan_notice(number: int, now: datetime.datetime) -> Plan:
-    """The notice number `number` (1, 2...): the same plan on every run, dates relative to `now`."""
+def plan_notice(number: int, now: datetime.datetime, story: Story | None = None) -> Plan:
+    """The notice number `number` (1, 2...): the same plan on every run, dates relative to `now`. A `story`
+    given tells that notice instead of the numbered one's (the demo of bids, `procurement.demo_bids`)."""
     rng = random.Random(f"{SEED}-{number}")  # noqa: S311 - reproducible demo data, not a secret
-    story = STORIES[number - 1] if number <= len(STORIES) else None
+    if story is None:
+        story = STORIES[number - 1] if number <= len(STORIES) else None
     day = datetime.timedelta(days=1)
     if story is not None:
         body = BODY_BY_KEY[story.body_key]
@@ -754,23 +756,22 @@ def _ensure_cpv_codes() -> None:
         load_cpv(cpv_path())
 
 
-def seed_notices(count: int | None = None, scale: int = 1, now: datetime.datetime | None = None) -> dict:
-    """Add the demo notices numbered 1..count (default `scale` × 220) that are missing; returns counts."""
-    count = count if count is not None else settings.PROCUREMENT_DEMO_NOTICES * max(1, scale)
+def demo_context(now: datetime.datetime) -> dict | None:
+    """What writing demo notices needs: the notice index, the demo bodies and companies (by key), the demo
+    people (by e-mail local part)... None before seed_demo made the home page and the people."""
     home = HomePage.objects.order_by("path").first()
     people = _people()
     if home is None or not people:
-        return {"notices": 0, "saved_searches": 0}
+        return None
     _ensure_cpv_codes()
-    now = now or timezone.now()
-    index = ensure_notice_index(home)
     sirets = {d.key: make_siret(d.code) for d in BODIES + COMPANIES}
     organizations = {o.siret: o for o in Organization.objects.filter(siret__in=sirets.values())}
     bodies = {key: organizations.get(siret) for key, siret in sirets.items()}
     companies = {d.key: bodies[d.key] for d in COMPANIES if bodies.get(d.key)}
-    existing = set(NoticePage.objects.descendant_of(index).values_list("slug", flat=True))
-    ctx = {
+    return {
         "now": now,
+        "index": ensure_notice_index(home),
+        "bodies": bodies,
         "people": people,
         "companies": companies,
         "company_keys": sorted(companies),
@@ -781,6 +782,17 @@ def seed_notices(count: int | None = None, scale: int = 1, now: datetime.datetim
         },
         "notice_type": ContentType.objects.get_for_model(NoticePage),
     }
+
+
+def seed_notices(count: int | None = None, scale: int = 1, now: datetime.datetime | None = None) -> dict:
+    """Add the demo notices numbered 1..count (default `scale` × 220) that are missing; returns counts."""
+    count = count if count is not None else settings.PROCUREMENT_DEMO_NOTICES * max(1, scale)
+    now = now or timezone.now()
+    ctx = demo_context(now)
+    if ctx is None:
+        return {"notices": 0, "saved_searches": 0}
+    index, bodies, people = ctx["index"], ctx["bodies"], ctx["people"]
+    existing = set(NoticePage.objects.descendant_of(index).values_list("slug", flat=True))
     created = []
     # Messages are stored as written: in the site's language, as the actions and the worker write them.
     with translation.override(settings.LANGUAGE_CODE):
@@ -862,3 +874,7 @@ def seed_procurement(command, scale: int = 1) -> None:
     )
     if practice is not None:
         command.stdout.write(f"Practice consultation: {practice.url}")
+    from procurement.demo_bids import seed_bids_summary  # it builds on this module
+
+    for line in seed_bids_summary():
+        command.stdout.write(line)

@@ -427,3 +427,29 @@ def test_many_bids_confirmed_at_once_get_distinct_receipts_and_one_chain(notice,
     assert bid_actions.verify_chain(entries) is None
     receipts = set(Bid.objects.filter(notice=notice, status=BidStatus.SUBMITTED).values_list("receipt_id", flat=True))
     assert len(receipts) == len(clients) == len({entry.receipt_id for entry in entries})
+
+
+def test_an_abandoned_upload_is_cleaned_up_after_a_day_and_a_finished_file_kept(seller, notice):
+    from pathlib import Path
+
+    from django.core.files.storage import default_storage
+
+    from uploads.cleanup import clean_expired_uploads
+    from uploads.models import Upload
+
+    bid = start(seller, notice)
+    data = pdf_bytes(300_000)
+    upload(seller, bid.pk, data, filename="gardé.pdf")
+    abandoned_url = create(seller, bid.pk, len(data), filename="abandonné.pdf")["Location"]
+    assert patch(seller, abandoned_url, data[:100_000], 0).status_code == 204
+    abandoned = Upload.objects.get(pk=abandoned_url.rstrip("/").rsplit("/", 1)[1])
+    sealed_path = Path(default_storage.path(abandoned.storage_name))
+    assert sealed_path.exists()
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=23), tick=False):
+        clean_expired_uploads()
+    assert sealed_path.exists()
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=1, minutes=1), tick=False):
+        clean_expired_uploads()
+    assert not sealed_path.exists() and not Upload.objects.filter(pk=abandoned.pk).exists()
+    kept = bid.files.get()
+    assert kept.name == "gardé.pdf" and Path(default_storage.path(kept.sealed["name"])).exists()
