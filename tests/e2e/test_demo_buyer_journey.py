@@ -1,6 +1,6 @@
 """The Rennes buyer of the seeded demo, in a real browser: a notice written in the admin as a person types
-it, CPV codes chosen from the French picker by keyboard, published, read by a visitor, then published again
-unchanged (no amendment)."""
+it, CPV codes chosen from the French picker by keyboard, autosaved as a draft, published, read by a visitor,
+then published again unchanged (no amendment)."""
 
 import datetime
 import io
@@ -14,7 +14,7 @@ from django.utils import timezone
 from intranet.management.commands.seed_demo import DEMO_PASSWORD, email_for
 from tests.procurement.conftest import cpv_codes  # noqa: F401 (fixture)
 
-from .conftest import ConsoleProblems, requires_chromium
+from .conftest import ConsoleProblems, is_wagtail_autosave, requires_chromium
 from .test_forums import off_the_browser_loop
 
 pytestmark = [pytest.mark.browser, requires_chromium]
@@ -22,6 +22,10 @@ pytestmark = [pytest.mark.browser, requires_chromium]
 BUYER_EMAIL = email_for("acheteur.rennes")  # acheteur.rennes@demo.marches-partage.fr
 TITLE = "Nettoyage des vitres des écoles"
 REFERENCE = "2027-VITRES-E2E"
+# Wagtail's w-unsaved controller notes the blank form 2 s after it loads, then watches for edits to autosave.
+MARK_WATCHED_EDITS = (
+    "document.addEventListener('w-unsaved:watch-edits', () => { document.documentElement.dataset.watchingEdits = ''; })"
+)
 
 
 @pytest.fixture
@@ -57,6 +61,12 @@ def pick_cpv(page, field: str, typed: str, code: str) -> None:
     assert combobox.get_attribute("aria-expanded") == "false"
 
 
+def autosave_of(field: str, value: str):
+    """A predicate for page.expect_response: Wagtail's autosave of the form with `field` at `value`."""
+    part = f'name="{field}"\r\n\r\n{value}\r\n'
+    return lambda response: is_wagtail_autosave(response.request) and part in (response.request.post_data or "")
+
+
 def publish(page) -> None:
     page.locator("button[data-w-dropdown-target=toggle]").last.click()
     page.get_by_role("button", name="Publier").click()
@@ -75,7 +85,9 @@ def test_the_rennes_buyer_publishes_a_notice_with_cpv_codes_chosen_in_french_the
     # The admin opens on the buyer's own section.
     page.goto("/admin/pages/")
     assert page.locator("h1").first.inner_text().strip().endswith(rennes.name)
+    page.add_init_script(MARK_WATCHED_EDITS)
     page.goto(page.url + "add_subpage/")
+    page.locator("html[data-watching-edits]").wait_for(state="attached")  # as a person reads before typing
 
     page.locator("#id_title").press_sequentially(TITLE)
     page.fill("#id_reference", REFERENCE)
@@ -99,16 +111,29 @@ def test_the_rennes_buyer_publishes_a_notice_with_cpv_codes_chosen_in_french_the
     page.select_option("#id_department", "35")
     later = timezone.localtime() + datetime.timedelta(days=40)
     page.fill("#id_questions_deadline", (later - datetime.timedelta(days=10)).strftime("%Y-%m-%d 12:00"))
-    page.fill("#id_bids_deadline", later.strftime("%Y-%m-%d 12:00"))
-    page.keyboard.press("Escape")
-    page.locator("#id_reference").click()
-    assert page.locator("#id_slug").input_value() == "nettoyage-des-vitres-des-ecoles"
+    bids_deadline = later.strftime("%Y-%m-%d 12:00")
+    # Wagtail 8 autosaves the form (a fetch POST, "Accept: application/json", to this create view) about a
+    # second after its last change: refused with a 400 while the form is incomplete (the deadlines are required
+    # even for a draft), then saved as a draft page. Publishing within that second raced it. Recorded under load,
+    # on SQLite and PostgreSQL: either the publication came first and the autosave was refused (400, slug and
+    # reference taken: the console error once forgiven for every 400), or the autosave came first and the
+    # publication, still posted to the create view, was refused. A person is slower: the test waits too.
+    with page.expect_response(autosave_of("bids_deadline", bids_deadline)) as autosave:
+        page.fill("#id_bids_deadline", bids_deadline)
+        page.keyboard.press("Escape")
+        page.locator("#id_reference").click()
+        assert page.locator("#id_slug").input_value() == "nettoyage-des-vitres-des-ecoles"
+    assert autosave.value.json()["success"] is True
+    page.locator("#w-autosave-indicator[data-w-autosave-state-value=saved]").wait_for(state="attached")
+    draft = NoticePage.objects.get(buyer=rennes, reference=REFERENCE)
+    assert not draft.live and page.url.endswith(reverse("wagtailadmin_pages:edit", args=[draft.pk]))
     publish(page)
 
-    assert "créée et publiée" in page.locator(".messages").inner_text()
-    notice = NoticePage.objects.get(buyer=rennes, reference=REFERENCE)
+    assert f"La page « {TITLE} » a été publiée." in re.sub(r"\s+", " ", page.locator(".messages").inner_text())
+    notice = NoticePage.objects.get(pk=draft.pk)
     assert notice.live and (notice.main_cpv, notice.additional_cpv) == ("90910000-9", "90911300-9")
-    assert _problems(page) == []
+    # On a slow machine an autosave may come mid-form (a CPV code half typed, no deadlines yet) and be refused.
+    assert page.console_problems.less_wagtail_autosave_refusals() == []
 
     # A visitor finds it first on the list (newest first), then reads its page, with the French labels.
     context = page.context.browser.new_context(base_url=live_server.url, locale="fr-FR")
@@ -144,11 +169,4 @@ def test_the_rennes_buyer_publishes_a_notice_with_cpv_codes_chosen_in_french_the
     assert notice.live and not notice.has_unpublished_changes and notice.last_published_at > first_publication
     assert (notice.main_cpv, notice.additional_cpv) == ("90910000-9", "90911300-9")
     assert not Amendment.objects.filter(notice=notice).exists()
-    assert _problems(page) == []
-
-
-def _problems(page) -> list:
-    """The console's problems, less Wagtail's live preview answering 400 to a form checked while still
-    incomplete (it posts the form as it is typed; on a slow machine a check lands mid-typing; seen on
-    PostgreSQL in CI, 2026-12-05). A 400 from the page's own submission would fail the assertions above."""
-    return [p for p in page.console_problems if "status of 400 (Bad Request)" not in p]
+    assert page.console_problems.less_wagtail_autosave_refusals() == []
