@@ -1,6 +1,7 @@
-"""Shared fixtures: organizations and people for each role."""
+"""Shared fixtures: organizations and people for each role; the order of tests under pytest-xdist."""
 
 import itertools
+from collections import Counter
 
 import pytest
 from django.utils import timezone
@@ -146,3 +147,40 @@ def fresh_channel_layers():
     channel_layers.backends.clear()
     yield
     channel_layers.backends.clear()
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Under pytest-xdist (`-n 2`), whatever `--dist` says but `each`: whole test files to each worker, in the
+    order pytest-django sorted the tests, as Django's runner does: the tests in a rolled-back transaction first,
+    then the transactional ones (`transaction=True`, live server, browser), which leave the database empty,
+    without the rows the data migrations wrote (the Wagtail root and home page, the default Site, the CPV codes),
+    then those without a database. xdist's own modes deal out files, or single tests, regardless of that order:
+    a worker would run a transactional test, then a rolled-back one that needs the home page (`home_page`)."""
+    if config.getvalue("dist") == "each":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class DjangoOrderScheduling(LoadFileScheduling):
+        """A work unit is a file's tests that follow one another in the sorted collection: a file with tests of
+        both kinds makes two units, the transactional one queued behind every rolled-back unit. The units go
+        out in that order (xdist's reordering by size is off), so each worker runs them in Django's order."""
+
+        _units: dict[str, str] | None = None
+
+        def schedule(self):
+            self.config.option.loadscopereorder = False
+            super().schedule()
+
+        def _split_scope(self, nodeid):
+            if self._units is None:
+                self._units, runs, previous = {}, Counter(), None
+                for test in self.collection:
+                    path = test.split("::", 1)[0]
+                    if path != previous:
+                        runs[path] += 1
+                        previous = path
+                    self._units[test] = path if runs[path] == 1 else f"{path} (part {runs[path]})"
+            return self._units[nodeid]
+
+    return DjangoOrderScheduling(config, log)
