@@ -4,9 +4,10 @@ import base64
 import os
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from .base import *  # noqa: F403
-from .base import DATABASE_URL, HAYSTACK_CONNECTIONS
+from .base import DATABASE_URL, HAYSTACK_CONNECTIONS, REDIS_URL
 
 DEBUG = False
 SECRET_KEY = "test-only-key"  # noqa: S105
@@ -43,7 +44,18 @@ SEALING_MASTER_KEY_FILE.parent.mkdir(mode=0o700)
 SEALING_MASTER_KEY_FILE.write_text(base64.b64encode(os.urandom(32)).decode("ascii") + "\n")
 SEALING_MASTER_KEY_FILE.chmod(0o600)
 # Redis, when given, is shared with other runs: keep our keys apart.
-if os.environ.get("REDIS_URL"):
+if REDIS_URL:
+    # Under pytest-xdist each worker (gw0, gw1, ...) gets a Redis database of its own, two after REDIS_URL's
+    # (db 1 is the chat benchmark's): tests call cache.clear(), which flushes the whole database, the other
+    # worker's rate-limit counters included. A serial run keeps REDIS_URL's database. Server processes a test
+    # starts inherit PYTEST_XDIST_WORKER, and so the same database.
+    _worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if _worker:
+        _url = urlsplit(REDIS_URL)
+        _db = int(_url.path.strip("/") or 0) + 2 + int(_worker.removeprefix("gw"))
+        _worker_url = urlunsplit(_url._replace(path=f"/{_db}"))
+        CACHES["default"]["LOCATION"] = _worker_url  # noqa: F405
+        CHANNEL_LAYERS["default"]["CONFIG"]["hosts"][0]["address"] = _worker_url  # noqa: F405
     CACHES["default"]["KEY_PREFIX"] = f"test-{os.getpid()}"  # noqa: F405
     # Channel groups are named after user ids, which every test database reuses: keep runs apart.
     CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"test-{os.getpid()}"  # noqa: F405
