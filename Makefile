@@ -58,8 +58,12 @@ sys.exit(0 if connections['default'].get_unified_index().get_indexed_models() el
 run: seed index
 	$(BASE_URL) $(MANAGE) runsite --host $(HOST) --port $(PORT) --server $(SERVER)
 
+# Two pytest-xdist workers, given whole test files in Django's order (tests/conftest.py's scheduler): `make test
+# PYTEST_ARGS=-n0` runs serially, `make test PYTEST_ARGS="-n0 tests/forums"` a part.
+PYTEST_ARGS ?= -n 2
+
 test: install-test messages
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install-test
 	$(VENV)/bin/ruff check .
