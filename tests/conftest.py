@@ -5,7 +5,7 @@ from collections import Counter
 
 import pytest
 from django.utils import timezone
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from intranet.actions.accounts import sync_wagtail_groups
 from intranet.models import HomePage, Membership, Organization, User
@@ -130,7 +130,11 @@ def home_page(db):
     root = site.root_page.specific if site else None
     if isinstance(root, HomePage):
         return root
-    home = Page.get_first_root_node().add_child(instance=HomePage(title="Accueil", slug="accueil-test"))
+    top = Page.get_first_root_node()
+    if top is None:  # a transactional test before this one emptied the database, Wagtail's root page included
+        locale, _created = Locale.objects.get_or_create(language_code="fr")
+        top = Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    home = top.add_child(instance=HomePage(title="Accueil", slug="accueil-test"))
     Site.objects.update_or_create(
         is_default_site=True, defaults={"hostname": "localhost", "port": 80, "root_page": home}
     )

@@ -26,7 +26,10 @@ LOTS = [(1, "Vitrerie des écoles", "90911300-9", None), (2, "Locaux administrat
 # What the French page says: the catalogue's translation, or the English text while there is none yet.
 DONE = translated("File received and sealed.", "fr")
 RETRYING = translated("Connection lost, trying again…", "fr")
-PROGRESS = re.compile("^" + re.escape(translated("{percent} % sent", "fr")).replace(r"\{percent\}", r"\d+") + "$")
+# The template's msgid is "{percent} %% sent" (makemessages doubles a template's %); the page shows one %.
+PROGRESS = re.compile(
+    "^" + re.escape(translated("{percent} %% sent", "fr").replace("%%", "%")).replace(r"\{percent\}", r"\d+") + "$"
+)
 CUT = "console: Failed to load resource: net::ERR_CONNECTION_RESET"
 
 

@@ -201,4 +201,5 @@ def test_a_buyer_creates_and_publishes_a_notice_in_the_admin_as_a_person_types_i
     notice = NoticePage.objects.get(reference="2027-BL-001")
     assert notice.live and notice.buyer == body
     assert notice.url == f"/appels-d-offres/{notice.get_parent().slug}/blanchisserie-des-ecoles/"
-    assert page.console_problems == []
+    # Wagtail 8's autosave may race the publication under load (tests/e2e/conftest.py): only that 400 is excused.
+    assert page.console_problems.less_wagtail_autosave_refusals() == []
