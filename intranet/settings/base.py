@@ -310,7 +310,7 @@ PROCUREMENT_ADVISED_MAPA_PERIOD_DAYS = 10
 # Largest consultation document accepted (bytes); uploads stream to disk, over this they are refused.
 PROCUREMENT_DCE_MAX_FILE_SIZE = int(os.environ.get("PROCUREMENT_DCE_MAX_FILE_SIZE", 200 * 1024 * 1024))
 # Electronic bids: the limits every notice page announces before anyone starts (per file, per bid, types).
-PROCUREMENT_BID_MAX_FILE_SIZE = int(os.environ.get("PROCUREMENT_BID_MAX_FILE_SIZE", 500_000_000))  # announced as « 500 Mo »
+PROCUREMENT_BID_MAX_FILE_SIZE = int(os.environ.get("PROCUREMENT_BID_MAX_FILE_SIZE", 500_000_000))  # « 500 Mo »
 PROCUREMENT_BID_MAX_SIZE = int(os.environ.get("PROCUREMENT_BID_MAX_SIZE", 1_000_000_000))  # « 1 Go »
 PROCUREMENT_BID_MAX_FILES = 50
 PROCUREMENT_BID_EXTENSIONS = [

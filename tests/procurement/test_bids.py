@@ -454,3 +454,13 @@ def test_an_abandoned_upload_is_cleaned_up_after_a_day_and_a_finished_file_kept(
     assert not sealed_path.exists() and not Upload.objects.filter(pk=abandoned.pk).exists()
     kept = bid.files.get()
     assert kept.name == "gardé.pdf" and Path(default_storage.path(kept.sealed["name"])).exists()
+
+
+def test_only_company_users_reach_a_bid_page(client, login, notice, buyer, platform_admin):
+    url = reverse("procurement:bid", args=[notice.pk])
+    anonymous = client.get(url)
+    assert anonymous.status_code == 302 and "/compte/connexion/" in anonymous["Location"]
+    for person in (buyer, platform_admin):
+        assert login(person).get(url).status_code == 403
+        assert login(person).post(url).status_code == 403
+    assert not Bid.objects.exists()
