@@ -67,8 +67,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def server_command(server: str, port: int) -> list[str]:
-    app = "intranet.asgi:application"
+def server_command(server: str, port: int, app: str = "intranet.asgi:application") -> list[str]:
     if server == "uvicorn":
         return [
             sys.executable, "-m", "uvicorn", app, "--host", HOST, "--port", str(port),

@@ -456,7 +456,8 @@ def test_a_patch_is_streamed_to_the_sink_in_pieces_of_at_most_the_read_size(owne
     sink = RecordingSink()
     sinks.register(PURPOSE, sink)
     megabyte = 1024 * 1024
-    assert settings.UPLOADS_READ_BYTES == megabyte and settings.UPLOADS_MAX_CHUNK_BYTES == 8 * megabyte
+    settings.UPLOADS_READ_BYTES = megabyte  # smaller than a PATCH may be (8 MiB), to see the pieces
+    assert settings.UPLOADS_MAX_CHUNK_BYTES == 8 * megabyte
     body = DATA * 512  # 5 MB in one PATCH
     url = new_upload(owner_client, length=len(body))
     assert patch(owner_client, url, body, 0).status_code == 204
@@ -471,6 +472,7 @@ async def test_under_asgi_too_a_patch_larger_than_a_request_body_may_be_is_strea
     """Through Django's ASGI handler: the body (6 MB, over DATA_UPLOAD_MAX_MEMORY_SIZE) is never read whole."""
     sink = RecordingSink()
     sinks.register(PURPOSE, sink)
+    settings.UPLOADS_READ_BYTES = 1024 * 1024
     assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE < 6 * 1024 * 1024
     body = DATA * 615  # a little over 6 MB
     client = AsyncClient()
