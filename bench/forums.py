@@ -97,7 +97,7 @@ def main() -> None:
         ("category", found["category"]),
         ("category-page-100", f"{found['category']}?page=100"),
     ]
-    rows = pages.bench_servers(args, cases, VAR)
+    rows = pages.bench_servers(args, pages.with_audiences(args, cases, VAR), VAR)
     pages.write_results(OUTPUT, {"pages": found, "rows": rows}, rows)
 
 

@@ -49,7 +49,7 @@ def main() -> None:
         ("guide", site_path(found["guide"])),
         ("topic", site_path(found["topic"])),
     ]
-    rows = pages.bench_servers(args, cases, VAR)
+    rows = pages.bench_servers(args, pages.with_audiences(args, cases, VAR), VAR)
     pages.write_results(OUTPUT, {"pages": found, "rows": rows}, rows)
 
 

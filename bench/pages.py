@@ -1,5 +1,9 @@
 """Page benchmark: requests/s and latency of the home and login pages under Daphne and uvicorn.
 
+Each page is measured for a visitor and for a logged-in buyer (--as), and the pages under half of the minimal
+view's requests/s are listed at the end (issue 13's goal). bench/forums.py, knowledge.py and procurement.py do
+the same for their pages with this module's load generator.
+
 Each server runs in its own process on the seeded demo data (var/bench/), with DEBUG off (bench.settings).
 Every case is compared with a minimal Django view on the same server, the ceiling of the stack.
 Traffic goes to 127.0.0.1 only, with a bounded number of requests and a time limit per case.
@@ -24,6 +28,7 @@ VAR = ROOT / "var" / "bench"
 HOST = "127.0.0.1"
 CASES = [("minimal", "/bench/minimal/"), ("home", "/"), ("login", "/compte/connexion/")]
 CASE_TIME_LIMIT = 180.0  # seconds: a case stops there even if not every request was sent
+GOAL_RATIO = 0.5  # issue 13: every main page at half the minimal view's requests/s or better
 
 
 def bench_env(var: Path = VAR) -> dict:
@@ -100,9 +105,11 @@ async def read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
     return status, headers.get("connection", "").lower() != "close"
 
 
-async def load(port: int, path: str, total: int, concurrency: int) -> tuple[list[float], int, float]:
-    """Send `total` GETs over `concurrency` keep-alive connections; returns latencies, errors, elapsed."""
-    request = f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nUser-Agent: bench\r\n\r\n".encode()
+async def load(port: int, path: str, total: int, concurrency: int, cookie: str = "") -> tuple[list[float], int, float]:
+    """Send `total` GETs over `concurrency` keep-alive connections (with `cookie`, a logged-in person's session,
+    if given); returns latencies, errors, elapsed."""
+    extra = f"Cookie: {cookie}\r\n" if cookie else ""
+    request = f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\nUser-Agent: bench\r\n{extra}\r\n".encode()
     latencies: list[float] = []
     errors = 0
     remaining = total
@@ -166,7 +173,8 @@ def bench_server(
     cases: list[tuple[str, str]] = CASES,
     var: Path = VAR,
 ) -> list[dict]:
-    """Start `server` on the database in `var` and measure each (name, path) of `cases`; minimal view first."""
+    """Start `server` on the database in `var` and measure each (name, path[, cookie]) of `cases`; minimal view
+    first."""
     port = free_port()
     log = open(var / f"{server}.log", "wb")  # noqa: SIM115 - closed in finally
     process = subprocess.Popen(server_command(server, port), cwd=ROOT, env=bench_env(var), stdout=log, stderr=log)
@@ -174,9 +182,10 @@ def bench_server(
     try:
         wait_until_up(port, process)
         baseline = None
-        for name, path in cases:
-            asyncio.run(load(port, path, warmup, concurrency))
-            latencies, errors, elapsed = asyncio.run(load(port, path, requests, concurrency))
+        for name, path, *cookie in cases:
+            cookie = cookie[0] if cookie else ""
+            asyncio.run(load(port, path, warmup, concurrency, cookie))
+            latencies, errors, elapsed = asyncio.run(load(port, path, requests, concurrency, cookie))
             if errors:
                 raise SystemExit(f"{server} {name}: {errors} failed requests (see {var / (server + '.log')})")
             rps = len(latencies) / elapsed
@@ -211,6 +220,46 @@ def print_table(rows: list[dict]) -> None:
     print("-|-".join("-" * widths[c] for c in columns))
     for row in rows:
         print(" | ".join(str(row[c]).ljust(widths[c]) for c in columns))
+    below = [row["case"] for row in rows if row["ratio"] < GOAL_RATIO and not row["case"].endswith(" minimal")]
+    print(f"\nUnder {GOAL_RATIO} of the minimal view: {', '.join(below) if below else 'none'}")
+
+
+# A logged-in buyer of a member body (not staff), with a fresh session on the bench database: the cookie to send.
+BUYER_SESSION = """
+import json
+from importlib import import_module
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from intranet.models import Membership, Organization
+membership = (Membership.objects.filter(role=Membership.Role.BUYER, user__is_active=True, user__is_staff=False,
+                                        user__is_superuser=False)
+              .exclude(organization__kind=Organization.Kind.COMPANY).select_related("user", "organization")
+              .order_by("pk").first())
+user = membership.user
+session = import_module(settings.SESSION_ENGINE).SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.create()
+print(json.dumps({"cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}", "email": user.email,
+                  "organization": membership.organization.name}))
+"""
+
+
+def with_audiences(args: argparse.Namespace, cases: list[tuple], var: Path = VAR) -> list[tuple]:
+    """Each case for each audience of --as: as a visitor (no cookie) and as a logged-in buyer (a session of a
+    demo buyer made in the bench database); the minimal view once, first."""
+    audiences = [a.strip() for a in args.audiences.split(",") if a.strip()]
+    minimal = [case for case in cases if case[0] == "minimal"]
+    others = [case for case in cases if case[0] != "minimal"]
+    result = list(minimal)
+    if "visitor" in audiences:
+        result += others
+    if "buyer" in audiences:
+        buyer = run_in_shell(BUYER_SESSION, var)
+        print(f"logged-in cases as {buyer['email']} ({buyer['organization']})", flush=True)
+        result += [(f"{name} (buyer)", path, buyer["cookie"]) for name, path, *_ in others]
+    return result
 
 
 def parse_args(
@@ -226,6 +275,7 @@ def parse_args(
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--scale", type=int, default=scale, help=scale_help)
     parser.add_argument("--servers", default="daphne,uvicorn")
+    parser.add_argument("--as", dest="audiences", default="visitor,buyer", help="visitor, buyer or both")
     return parser.parse_args()
 
 
@@ -248,7 +298,7 @@ def write_results(output: Path, data: object, rows: list[dict]) -> None:
 def main() -> None:
     args = parse_args(__doc__)
     prepare_database(args.scale)
-    rows = bench_servers(args)
+    rows = bench_servers(args, with_audiences(args, CASES))
     write_results(VAR / "pages.json", rows, rows)
 
 

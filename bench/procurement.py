@@ -95,7 +95,7 @@ def main() -> None:
         ("notice", site_path(found["notice"])),
         ("ocds page", "/donnees/ocds/releases.json"),
     ]
-    rows = pages.bench_servers(args, cases, VAR)
+    rows = pages.bench_servers(args, pages.with_audiences(args, cases, VAR), VAR)
     pages.write_results(OUTPUT, {"pages": found, "ocds_export": export, "rows": rows}, rows)
 
 

@@ -10,4 +10,6 @@ class IntranetConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from intranet import signal_handlers  # noqa: F401
+        from intranet import page_cache, signal_handlers  # noqa: F401
+
+        page_cache.connect()

@@ -115,10 +115,11 @@ def start(interval: float = 30.0, stop: threading.Event | None = None) -> thread
 
 
 def _register_core_jobs() -> None:
-    from intranet.tasks import send_daily_digests
+    from intranet.tasks import prune_content_changes, send_daily_digests
 
     # The hour is read when due, so that settings overridden in tests or by environment apply.
     register("intranet.daily_digest", send_daily_digests, hour=lambda: settings.NOTIFICATION_DIGEST_HOUR)
+    register("intranet.prune_content_changes", prune_content_changes, hour=4)
 
 
 _register_core_jobs()

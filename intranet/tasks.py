@@ -89,3 +89,11 @@ def send_daily_digests() -> int:
                 )
                 sent += 1
     return sent
+
+
+@task()
+def prune_content_changes() -> int:
+    """The page cache's record of changes keeps its last rows only (intranet/page_cache.py)."""
+    from intranet import page_cache
+
+    return page_cache.prune()

@@ -142,6 +142,15 @@ def home_page(db):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: visitors' cached pages are keyed by the content's generation, the
+    last ContentChange id, which a rolled-back test gives again to the next (SQLite reuses rolled-back ids)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fresh_channel_layers():
     """Each test gets new channel layer objects. A layer's queues and locks belong to the event loop that first
     used them, and each test (WebsocketCommunicator, async_to_sync, a server thread) runs its own loop: a layer

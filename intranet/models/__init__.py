@@ -2,6 +2,7 @@
 
 from .accounts import BodyGroup, CompanyRegistration, Invitation, Membership, Organization, User
 from .audit import AuditEvent
+from .caching import ContentChange
 from .notifications import Notification
 from .pages import HomePage, StandardPage
 from .scheduling import ScheduledRun
@@ -9,6 +10,7 @@ from .scheduling import ScheduledRun
 __all__ = [
     "AuditEvent",
     "BodyGroup",
+    "ContentChange",
     "CompanyRegistration",
     "HomePage",
     "Invitation",

@@ -60,6 +60,9 @@ MIDDLEWARE = [
     "intranet.middleware.FrenchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Visitors' pages from the cache (intranet/page_cache.py): after the CSRF middleware, which sets the token
+    # cookie of a page served from the cache; before everything a visitor's cached page does not need.
+    "intranet.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "intranet.admin_pages.AdminPageGuardMiddleware",
@@ -158,6 +161,11 @@ else:
         "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": CHANNEL_CAPACITY}}
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Visitors' pages (no session cookie) are cached until the content changes (any committed write: see
+# intranet/page_cache.py), and for at most this many seconds (what time changes: a deadline passing). 0: off.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 60))
+PAGE_CACHE_SKIP_PREFIXES = ("/admin/", "/televersements/", "/ws/", "/bench/")
 
 # Search: Whoosh in var/ unless SEARCH_URL names an Elasticsearch 7 server.
 SEARCH_URL = os.environ.get("SEARCH_URL", "")

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forums.models import Attachment, Category, Reaction, Subscription, Topic, TopicReadState
+from tests.page_cache_helpers import get_cold_and_warm
 
 # Each count includes the header's unread-messages badge of the workspaces (one query for a logged-in reader).
 CATEGORY_PAGE_QUERIES = 17  # includes the reader's category subscription form
@@ -80,8 +81,7 @@ def reader(login, buyer):
 
 def _pinned(client, django_assert_num_queries, url, expected):
     client.get(url)  # warm the caches every request shares, and create the read state
-    with django_assert_num_queries(expected):
-        response = client.get(url)
+    response = get_cold_and_warm(client, django_assert_num_queries, url, expected)
     assert response.status_code == 200
     return response
 

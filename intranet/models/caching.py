@@ -1,0 +1,16 @@
+"""The record of content changes that the page cache keys on (intranet/page_cache.py)."""
+
+from django.db import models
+
+
+class ContentChange(models.Model):
+    """One row per committed transaction that wrote content: the highest id is the content's generation.
+
+    Rows are inserted inside the writing transaction, so other processes see the new generation exactly when
+    they can see the change; inserts take no shared lock (unlike a counter row every writer would update). Old
+    rows are pruned daily."""
+
+    id = models.BigAutoField(primary_key=True)
+
+    class Meta:
+        verbose_name = "content change"

@@ -1,0 +1,237 @@
+"""Whole pages cached for visitors, invalidated by every committed write to the content.
+
+A visitor (no session cookie) sees what every other visitor sees for the same address and language: the page is
+rendered once, kept in the cache (local memory, or Redis when REDIS_URL is set) and served to the next ones
+until the content changes. Logged-in people never get a cached page.
+
+What "the content changes" means is decided at the database, not view by view: every INSERT, UPDATE or DELETE
+on a table outside IGNORED_TABLES (sessions, login attempts, tasks, notifications, read marks: what no visitor
+sees) adds a `ContentChange` row in the same transaction, at most once per transaction. The highest id of that
+table is the content's generation, part of every cache key: a change is visible to the next request of every
+process exactly when its transaction commits, whichever code wrote it (a view, Wagtail's admin, the worker, a
+management command, a bulk UPDATE). The only staleness allowed is time's: a page stays at most
+PAGE_CACHE_SECONDS (a deadline passing, "3 minutes ago").
+
+The CSRF tokens of the cached page (the language switcher's form, a login form) are stored as a placeholder
+and replaced by the visitor's own token when the page is served.
+"""
+
+import hashlib
+import re
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.db import connections, transaction
+from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate
+from django.http import HttpResponse
+from django.middleware.csrf import CSRF_TOKEN_LENGTH, _unmask_cipher_token, get_token
+
+TABLE = "intranet_contentchange"
+# Writes to these tables change nothing a visitor can see.
+IGNORED_TABLES = frozenset(
+    {
+        TABLE,
+        "django_session",
+        "django_admin_log",
+        "django_tasks_database_dbtaskresult",
+        "axes_accessattempt",
+        "axes_accessattemptexpiration",
+        "axes_accessfailurelog",
+        "axes_accesslog",
+        "intranet_auditevent",
+        "intranet_notification",
+        "intranet_scheduledrun",
+        "forums_categoryreadmark",
+        "forums_topicreadstate",
+        "workspaces_presence",
+        "workspaces_readmarker",
+        "uploads_upload",
+        "procurement_bidlog",
+        "procurement_download",
+        "wagtailadmin_editingsession",
+        "wagtailimages_rendition",
+    }
+)
+_WRITE = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+[`"]?(\w+)', re.I)
+_TOKEN = re.compile(rf"(?<![A-Za-z0-9])[A-Za-z0-9]{{{CSRF_TOKEN_LENGTH}}}(?![A-Za-z0-9])")
+PLACEHOLDER = "\x00csrf-token\x00"
+CACHEABLE_TYPES = ("text/html", "application/json", "application/xml", "application/rss+xml", "application/atom+xml")
+HARMLESS_VARY = {"cookie", "accept-language", "accept-encoding"}
+KEEP_ROWS = 1000
+
+
+# --- the generation --------------------------------------------------------------------------------------------
+
+
+def _table_ready(connection) -> bool:
+    """Whether the ContentChange table exists (not during the first migrations); remembered once it does."""
+    if getattr(connection, "_content_change_ready", False):
+        return True
+    with connection.cursor() as cursor:
+        ready = TABLE in connection.introspection.table_names(cursor)
+    connection._content_change_ready = ready
+    return ready
+
+
+def _insert(connection) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {TABLE} DEFAULT VALUES")  # noqa: S608 - a constant
+
+
+def record_change(using: str = "default") -> None:
+    """Record that the content changed, in the current transaction if there is one (at most once per
+    transaction, unless the generation was read since)."""
+    connection = connections[using]
+    if not _table_ready(connection):
+        return
+    if connection.in_atomic_block:
+        marker = getattr(connection, "_content_change_marker", None)
+        if marker is not None and any(func is marker for _sids, func, _robust in connection.run_on_commit):
+            return
+
+        def marker():
+            """Stands in the transaction's on-commit list while the transaction holds its change."""
+
+        connection._content_change_marker = marker
+        transaction.on_commit(marker, using=using)
+    _insert(connection)
+
+
+def _track_writes(execute, sql, params, many, context):
+    result = execute(sql, params, many, context)
+    found = _WRITE.match(sql) if isinstance(sql, str) else None
+    if found and found[1].lower() not in IGNORED_TABLES:
+        record_change(context["connection"].alias)
+    return result
+
+
+def _install(sender, connection, **kwargs):
+    if _track_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_track_writes)
+
+
+def _after_migrate(sender, using="default", **kwargs):
+    """Migrations (data ones included) change content: a new generation once they are applied."""
+    if sender.name == "intranet":
+        connection = connections[using]
+        connection._content_change_ready = False  # the table may have just been made
+        record_change(using)
+
+
+def connect() -> None:
+    """Called from IntranetConfig.ready(): every database connection records its writes."""
+    connection_created.connect(_install, dispatch_uid="intranet.page_cache.install")
+    post_migrate.connect(_after_migrate, dispatch_uid="intranet.page_cache.after_migrate")
+    for connection in connections.all(initialized_only=True):
+        _install(None, connection)
+
+
+def generation(using: str = "default") -> int:
+    """The content's generation: the id of the last recorded change (0 before any)."""
+    connection = connections[using]
+    # A write after this read, in the same transaction, must record a change of its own.
+    connection._content_change_marker = None
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX(id) FROM {TABLE}")  # noqa: S608 - a constant
+        row = cursor.fetchone()
+    return row[0] or 0
+
+
+def prune(keep: int = KEEP_ROWS) -> int:
+    """Delete all but the last `keep` changes (the daily job); returns how many went."""
+    from intranet.models import ContentChange
+
+    oldest_kept = ContentChange.objects.order_by("-id").values_list("id", flat=True)[keep - 1 : keep].first()
+    if oldest_kept is None:
+        return 0
+    deleted, _ = ContentChange.objects.filter(id__lt=oldest_kept).delete()
+    return deleted
+
+
+# --- the middleware --------------------------------------------------------------------------------------------
+
+
+def _cacheable_request(request) -> bool:
+    if request.method not in ("GET", "HEAD") or settings.PAGE_CACHE_SECONDS <= 0:
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
+        return False
+    if "HTTP_AUTHORIZATION" in request.META:
+        return False
+    return not request.path.startswith(settings.PAGE_CACHE_SKIP_PREFIXES)
+
+
+def _cacheable_response(request, response) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if getattr(response, "page_cache", True) is False:
+        return False
+    content_type = response.get("Content-Type", "").split(";")[0].strip().lower()
+    if content_type not in CACHEABLE_TYPES:
+        return False
+    control = response.get("Cache-Control", "").lower()
+    if any(word in control for word in ("private", "no-store", "no-cache")):
+        return False
+    vary = {part.strip().lower() for part in response.get("Vary", "").split(",") if part.strip()}
+    if vary - HARMLESS_VARY:
+        return False
+    session = getattr(request, "session", None)
+    if session is not None and session.modified:
+        return False
+    messages = getattr(request, "_messages", None)
+    return not (messages is not None and getattr(messages, "added_new", False))
+
+
+def _key(request, current: int) -> str:
+    where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}|{request.LANGUAGE_CODE}"
+    return f"page:{current}:{hashlib.sha256(where.encode()).hexdigest()}"
+
+
+def _freeze(request, response) -> tuple:
+    content = response.content
+    secret = request.META.get("CSRF_COOKIE")
+    if secret:
+        text = content.decode(response.charset or "utf-8")
+
+        def placeholder(found):
+            token = found[0]
+            return PLACEHOLDER if _unmask_cipher_token(token) == secret else token
+
+        content = _TOKEN.sub(placeholder, text).encode(response.charset or "utf-8")
+    headers = [(name, value) for name, value in response.items() if name.lower() != "content-length"]
+    return (content, headers)
+
+
+def _thaw(request, frozen: tuple) -> HttpResponse:
+    content, headers = frozen
+    placeholder = PLACEHOLDER.encode()
+    if placeholder in content:
+        content = content.replace(placeholder, get_token(request).encode())
+    response = HttpResponse(content)
+    for name, value in headers:
+        response[name] = value
+    response["X-Page-Cache"] = "hit"
+    return response
+
+
+class AnonymousPageCacheMiddleware:
+    """Serve visitors' GET pages from the cache, keyed by address, language and the content's generation."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _cacheable_request(request):
+            return self.get_response(request)
+        key = _key(request, generation())
+        frozen = cache.get(key)
+        if frozen is not None:
+            request.user = AnonymousUser()  # what the authentication middleware, not run, would have said
+            return _thaw(request, frozen)
+        response = self.get_response(request)
+        if _cacheable_response(request, response):
+            cache.set(key, _freeze(request, response), settings.PAGE_CACHE_SECONDS)
+            response["X-Page-Cache"] = "miss"
+        return response
