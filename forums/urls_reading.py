@@ -3,11 +3,13 @@
 from django.urls import path
 
 from forums import feeds, views_reading
+from intranet.page_cache import shared
 
 urlpatterns = [
     path("", views_reading.forum_index, name="index"),
     path("c/<slug:slug>/", views_reading.category_page, name="category"),
-    path("c/<slug:slug>/feed/", feeds.CategoryFeed(), name="category_feed"),
+    # What an anonymous reader sees, whoever asks: kept in the page cache for logged-in people too.
+    path("c/<slug:slug>/feed/", shared(feeds.CategoryFeed()), name="category_feed"),
     path("t/<int:topic_id>/", views_reading.topic_page, name="topic"),
     path("t/<int:topic_id>/non-lu/", views_reading.first_unread, name="first_unread"),
     path("recents/", views_reading.latest, name="latest"),

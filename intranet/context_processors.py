@@ -1,8 +1,10 @@
 """Values every template needs: the platform's name, footer links, the bell counter, the menu's badges."""
 
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 from wagtail import hooks
 
+from intranet import page_cache
 from intranet.models import StandardPage
 from intranet.notifications import unread_count
 
@@ -33,6 +35,9 @@ def platform(request):
     return {
         "SITE_NAME": settings.SITE_NAME,
         "footer_pages": footer_pages,
+        # The content's generation (intranet/page_cache.py), as of when a template first uses it (after the view's
+        # own writes): fragments cached for every reader vary on it, so no one gets a fragment older than a write.
+        "content_generation": SimpleLazyObject(lambda: page_cache.request_generation(request)),
         "unread_notifications": (lambda: unread_count(user)) if user is not None else 0,
         # Lazy: computed only when a template uses it (the header, once, through {% with %}).
         "header_badges": (lambda: header_badges(request)) if user is not None else list,

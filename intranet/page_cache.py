@@ -103,7 +103,9 @@ def _track_writes(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
     found = _WRITE.match(sql) if isinstance(sql, str) else None
     if found and found[1].lower() not in IGNORED_TABLES:
-        record_change(context["connection"].alias)
+        connection = context["connection"]
+        connection._content_writes = getattr(connection, "_content_writes", 0) + 1
+        record_change(connection.alias)
     return result
 
 
@@ -139,6 +141,17 @@ def generation(using: str = "default") -> int:
     return row[0] or 0
 
 
+def request_generation(request, using: str = "default") -> int:
+    """The generation for this request, read once unless the request wrote content since (then read again)."""
+    writes = getattr(connections[using], "_content_writes", 0)
+    known = getattr(request, "_content_generation", None)
+    if known is not None and known[1] == writes:
+        return known[0]
+    current = generation(using)
+    request._content_generation = (current, writes)
+    return current
+
+
 def prune(keep: int = KEEP_ROWS) -> int:
     """Delete all but the last `keep` changes (the daily job); returns how many went."""
     from intranet.models import ContentChange
@@ -163,7 +176,8 @@ def _cacheable_request(request) -> bool:
     return not request.path.startswith(settings.PAGE_CACHE_SKIP_PREFIXES)
 
 
-def _cacheable_response(request, response) -> bool:
+def _cacheable_response(request, response, shared: bool = False) -> bool:
+    """Whether `response` may be kept for every visitor (`shared`: for everyone, logged-in people included)."""
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
     if getattr(response, "page_cache", True) is False:
@@ -178,7 +192,7 @@ def _cacheable_response(request, response) -> bool:
     if vary - HARMLESS_VARY:
         return False
     session = getattr(request, "session", None)
-    if session is not None and session.modified:
+    if session is not None and session.modified and not shared:
         return False
     messages = getattr(request, "_messages", None)
     return not (messages is not None and getattr(messages, "added_new", False))
@@ -216,16 +230,29 @@ def _thaw(request, frozen: tuple) -> HttpResponse:
     return response
 
 
+def shared(view):
+    """Mark a view whose answer is the same for everyone, logged in or not (open data, public feeds): what it
+    answers is kept and served from the cache to logged-in people too, not only to visitors."""
+    view.page_cache_shared = True
+    return view
+
+
 class AnonymousPageCacheMiddleware:
-    """Serve visitors' GET pages from the cache, keyed by address, language and the content's generation."""
+    """Serve visitors' GET pages from the cache, keyed by address, language and the content's generation; and
+    the pages of `shared` views to everyone."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if not _cacheable_request(request):
-            return self.get_response(request)
-        key = _key(request, generation())
+            response = self.get_response(request)
+            key = getattr(request, "_page_cache_shared_key", None)
+            if key is not None and _cacheable_response(request, response, shared=True):
+                cache.set(key, _freeze(request, response), settings.PAGE_CACHE_SECONDS)
+                response["X-Page-Cache"] = "miss"
+            return response
+        key = _key(request, request_generation(request))
         frozen = cache.get(key)
         if frozen is not None:
             request.user = AnonymousUser()  # what the authentication middleware, not run, would have said
@@ -235,3 +262,16 @@ class AnonymousPageCacheMiddleware:
             cache.set(key, _freeze(request, response), settings.PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"
         return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        """A logged-in person's request to a `shared` view: served from (or kept in) the everyone's cache."""
+        if not getattr(view_func, "page_cache_shared", False) or _cacheable_request(request):
+            return None  # not shared, or a visitor's request, which __call__ handles
+        if request.method not in ("GET", "HEAD") or settings.PAGE_CACHE_SECONDS <= 0:
+            return None
+        key = "shared-" + _key(request, request_generation(request))
+        frozen = cache.get(key)
+        if frozen is not None:
+            return _thaw(request, frozen)
+        request._page_cache_shared_key = key
+        return None

@@ -164,8 +164,9 @@ else:
 
 # Visitors' pages (no session cookie) are cached until the content changes (any committed write: see
 # intranet/page_cache.py), and for at most this many seconds (what time changes: a deadline passing). 0: off.
+# Search results are not kept: the worker updates the index after the commit that made a change.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 60))
-PAGE_CACHE_SKIP_PREFIXES = ("/admin/", "/televersements/", "/ws/", "/bench/")
+PAGE_CACHE_SKIP_PREFIXES = ("/admin/", "/televersements/", "/ws/", "/bench/", "/recherche/")
 
 # Search: Whoosh in var/ unless SEARCH_URL names an Elasticsearch 7 server.
 SEARCH_URL = os.environ.get("SEARCH_URL", "")

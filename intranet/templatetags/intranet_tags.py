@@ -106,3 +106,18 @@ def object_url(obj) -> str:
 def with_footer_role(pages, role: str):
     """The first of the footer pages that has this role (e.g. "accessibility"), or None."""
     return next((page for page in pages or () if page.footer_role == role), None)
+
+
+@register.filter
+def page_window(page_obj, around: int = 2) -> list[int | None]:
+    """The page numbers a pagination shows: the first, the last, and `around` on each side of the current one,
+    with None where a run of numbers is left out (an ellipsis). A few entries, whatever the number of pages."""
+    last = page_obj.paginator.num_pages
+    current = page_obj.number
+    shown = sorted({1, last, *range(max(1, current - around), min(last, current + around) + 1)})
+    window: list[int | None] = []
+    for number in shown:
+        if window and number - window[-1] > 1:
+            window.append(None)
+        window.append(number)
+    return window

@@ -214,3 +214,46 @@ def test_nothing_is_cached_when_the_setting_is_off(topic, settings):
     url = topic.get_absolute_url()
     visitor().get(url)
     assert "X-Page-Cache" not in visitor().get(url)
+
+
+def test_a_public_feed_is_kept_for_members_too_and_a_private_one_stays_refused(
+    client, buyer, topic, members_category, make_topic
+):
+    client.force_login(buyer)
+    url = reverse("forums:category_feed", args=[topic.category.slug])
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    assert "Clauses sociales" in visitor().get(url).text
+    private = reverse("forums:category_feed", args=[members_category.slug])
+    make_topic(members_category, buyer, title="Sujet réservé aux membres")
+    for _ in range(2):
+        response = client.get(private)
+        assert response.status_code == 404 and "X-Page-Cache" not in response
+
+
+def test_a_page_whose_answer_depends_on_the_reader_is_never_shared(client, buyer, topic):
+    client.force_login(buyer)
+    url = topic.get_absolute_url()
+    client.get(url)
+    assert "X-Page-Cache" not in client.get(url)
+
+
+@pytest.mark.parametrize(
+    ("current", "last", "expected"),
+    [
+        (1, 1, [1]),
+        (1, 3, [1, 2, 3]),
+        (1, 334, [1, 2, 3, None, 334]),
+        (5, 334, [1, None, 3, 4, 5, 6, 7, None, 334]),
+        (4, 334, [1, 2, 3, 4, 5, 6, None, 334]),
+        (334, 334, [1, None, 332, 333, 334]),
+        (331, 334, [1, None, 329, 330, 331, 332, 333, 334]),
+    ],
+)
+def test_the_pagination_shows_a_window_of_pages_whatever_their_number(current, last, expected):
+    from django.core.paginator import Paginator
+
+    from intranet.templatetags.intranet_tags import page_window
+
+    page = Paginator(range(last), 1).page(current)
+    assert page_window(page) == expected

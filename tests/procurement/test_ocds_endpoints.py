@@ -102,3 +102,22 @@ def test_release_page_query_count_is_fixed(client, make_notice, django_assert_nu
     # Notices (one more than a page), lots, documents, amendments, CPV labels.
     response = get_cold_and_warm(client, django_assert_num_queries, reverse("opendata:releases"), 5)
     assert len(json.loads(response.content)["releases"]) == 4
+
+
+def test_the_open_data_is_kept_for_logged_in_people_too_and_follows_every_change(client, buyer, make_notice):
+    """The same open data for everyone (intranet.page_cache.shared): a buyer's second request is served from the
+    cache, and a notice published since is in the next answer."""
+    make_notice("Avis déjà publié")
+    client.force_login(buyer)
+    url = reverse("opendata:releases")
+    first = client.get(url)
+    assert first["X-Page-Cache"] == "miss"
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    make_notice("Avis publié ensuite")
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    titles = {release["tender"]["title"] for release in json.loads(response.content)["releases"]}
+    assert {"Avis déjà publié", "Avis publié ensuite"} <= titles
+    # A visitor's copy and a buyer's are the same answer.
+    visitor = type(client)()
+    assert json.loads(visitor.get(url).content) == json.loads(response.content)

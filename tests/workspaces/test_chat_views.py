@@ -122,7 +122,7 @@ def test_query_counts_do_not_depend_on_the_number_of_messages(general, login, ws
     assert page_few == page_many
     assert history_few == history_many
     # Pinned: what the channel page and the history endpoint cost.
-    assert page_many == 19
+    assert page_many == 18
     assert history_many == 6
 
 

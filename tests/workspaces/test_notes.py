@@ -24,8 +24,8 @@ pytestmark = pytest.mark.django_db
 
 # The site shell costs 10 (see test_files); the list adds the workspace and the page of notes with their last
 # editors (and the count); the history adds the note and its revisions with their authors.
-NOTES_PAGE_QUERIES = 13
-HISTORY_PAGE_QUERIES = 12
+NOTES_PAGE_QUERIES = 12
+HISTORY_PAGE_QUERIES = 11
 
 
 @pytest.fixture(autouse=True)

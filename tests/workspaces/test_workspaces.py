@@ -20,7 +20,7 @@ from workspaces.models import Activity, Channel, ChannelMember, Member, Message,
 Role = Member.Role
 # The site shell (session, user, memberships, notifications, footer, header badge) and the overview's own
 # queries: channels, unread counts, pinned, presence, direct conversations, activity, files, notes, counts.
-OVERVIEW_QUERIES = 21
+OVERVIEW_QUERIES = 20
 ROOT = Path(__file__).resolve().parents[2]
 
 
