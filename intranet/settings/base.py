@@ -173,7 +173,7 @@ SEARCH_URL = os.environ.get("SEARCH_URL", "")
 if SEARCH_URL:
     HAYSTACK_CONNECTIONS = {
         "default": {
-            "ENGINE": "haystack.backends.elasticsearch7_backend.Elasticsearch7SearchEngine",
+            "ENGINE": "intranet.search_elasticsearch.FrenchElasticsearch7SearchEngine",
             "URL": SEARCH_URL,
             "INDEX_NAME": os.environ.get("SEARCH_INDEX", "intranet"),
         }
@@ -181,7 +181,7 @@ if SEARCH_URL:
 else:
     HAYSTACK_CONNECTIONS = {
         "default": {
-            "ENGINE": "haystack.backends.whoosh_backend.WhooshEngine",
+            "ENGINE": "intranet.search_backends.FrenchWhooshEngine",
             "PATH": str(VAR_DIR / "whoosh_index"),
         }
     }

@@ -108,7 +108,7 @@ def test_embedded_default_needs_no_variable(tmp_path):
         "channels.layers.InMemoryChannelLayer",
         "django.core.mail.backends.console.EmailBackend",
         "django.core.cache.backends.locmem.LocMemCache",
-        "haystack.backends.whoosh_backend.WhooshEngine",
+        "intranet.search_backends.FrenchWhooshEngine",
     ]
 
 

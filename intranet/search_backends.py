@@ -1,0 +1,65 @@
+"""French-aware search: the same analysis for Whoosh (the embedded default) and Elasticsearch 7 (SEARCH_URL).
+
+Text is split into words, elided articles dropped (« l'appel », « d'offres »), lower-cased, French stop words
+removed, stemmed with the French Snowball stemmer and folded to ASCII: « marché », « marches » and « Marchés » are
+all indexed and searched as `march`, « appels d'offres » and « appel d'offre » as `appel offre`. The query goes
+through the same analyzer as the text, so nothing else changes for the indexes or the views. A change of the
+analysis needs a full rebuild (`manage.py rebuild_index`; `make run` rebuilds at every start). The Elasticsearch
+engine (`intranet.search_elasticsearch`, with SEARCH_URL) is in a module of its own: its client is imported only
+when it is used.
+"""
+
+from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
+from whoosh import lang
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.support.charset import accent_map
+
+# The elided forms: « l' », « d' », « qu' »... (the tokenizer splits at the apostrophe and leaves them alone).
+ELISIONS = frozenset({"l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu"})
+# Snowball's French list, which lacks a few of the commonest words.
+FRENCH_STOP_WORDS = (
+    frozenset(lang.stopwords_for_language("fr"))
+    | ELISIONS
+    | {"les", "leurs", "cet", "cette", "ils", "elles", "dont", "où", "ou", "si", "sans", "sous", "entre", "vers"}
+)
+
+
+def french_analyzer():
+    """Whoosh: words (letters and digits; « 2027-T0001 » stays searchable in parts), stop words and elisions out,
+    French stems, accents folded after stemming (the stemmer knows « é »)."""
+    return (
+        RegexTokenizer()
+        | LowercaseFilter()
+        | StopFilter(stoplist=FRENCH_STOP_WORDS, minsize=1)
+        | StemFilter(lang="fr")
+        | CharsetFilter(accent_map)
+    )
+
+
+class FrenchWhooshSearchBackend(WhooshSearchBackend):
+    def build_schema(self, fields):
+        for field in fields.values():
+            if field.field_type not in ("edge_ngram", "ngram") and getattr(field, "analyzer", None) is None:
+                field.analyzer = french_analyzer()
+        return super().build_schema(fields)
+
+
+class FrenchWhooshEngine(WhooshEngine):
+    backend = FrenchWhooshSearchBackend
+
+
+# Elasticsearch 7: the same steps with its own filters (elision, French stop words, the light French stemmer,
+# ASCII folding), as the index's default analyzer for text fields.
+ELASTICSEARCH_FRENCH_ANALYSIS = {
+    "filter": {
+        "french_elision": {"type": "elision", "articles_case": True, "articles": sorted(ELISIONS)},
+        "french_stop": {"type": "stop", "stopwords": "_french_"},
+        "french_stemmer": {"type": "stemmer", "language": "light_french"},
+    },
+    "analyzer": {
+        "french_folded": {
+            "tokenizer": "standard",
+            "filter": ["french_elision", "lowercase", "french_stop", "french_stemmer", "asciifolding"],
+        },
+    },
+}
