@@ -52,6 +52,11 @@ IGNORED_TABLES = frozenset(
         "procurement_download",
         "wagtailadmin_editingsession",
         "wagtailimages_rendition",
+        # Wagtail's own search index (the admin's search), written by the worker after the content's commit,
+        # and its reference index: derived from content whose own write already made a new generation.
+        "wagtailsearch_indexentry",
+        "wagtailsearch_indexentry_fts",
+        "wagtailcore_referenceindex",
     }
 )
 _WRITE = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+[`"]?(\w+)', re.I)

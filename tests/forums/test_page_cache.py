@@ -172,6 +172,16 @@ def test_writes_no_visitor_sees_leave_the_generation_alone(topic, buyer, client)
     assert after_login >= before
 
 
+def test_the_workers_index_writes_leave_visitors_pages_in_the_cache(topic):
+    """After a change, the worker updates Wagtail's search index and reference index: derived data, no new page."""
+    url = topic.get_absolute_url()
+    visitor().get(url)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM wagtailsearch_indexentry WHERE id < 0")
+        cursor.execute("DELETE FROM wagtailcore_referenceindex WHERE id < 0")
+    assert visitor().get(url)["X-Page-Cache"] == "hit"
+
+
 def test_one_change_per_transaction_unless_the_generation_was_read_meanwhile(topic):
     before = page_cache.generation()
     with transaction.atomic():
