@@ -60,7 +60,7 @@ def post_engagement(context, post):
                 "count": count,
                 "pressed": kind in mine,
                 # Made here rather than by {% url %} and {% blocktranslate count %} in the template: the bar is
-                # drawn for every post of the page (a third of the topic page's rendering time).
+                # drawn for every post of the page (in-process, the 20 bars of a topic page: 20.6 -> 10.0 ms).
                 "url": _post_url("forums:reaction_toggle", post.pk, kind),
                 "spoken": ngettext("%(label)s, %(counter)s person", "%(label)s, %(counter)s people", count)
                 % {"label": label, "counter": count},
