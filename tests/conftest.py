@@ -141,6 +141,16 @@ def home_page(db):
     return home
 
 
+@pytest.fixture
+def empty_search_index(db):
+    """The test starts from an empty Whoosh index (in the test run's temporary folder) and leaves it empty."""
+    from django.core.management import call_command
+
+    call_command("clear_index", interactive=False, verbosity=0)
+    yield
+    call_command("clear_index", interactive=False, verbosity=0)
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: visitors' cached pages are keyed by the content's generation, the

@@ -267,3 +267,37 @@ def test_the_pagination_shows_a_window_of_pages_whatever_their_number(current, l
 
     page = Paginator(range(last), 1).page(current)
     assert page_window(page) == expected
+
+
+def test_the_footer_kept_for_everyone_shows_a_renamed_page_at_once(client, buyer, topic, home_page):
+    from django.utils.html import escape
+
+    from intranet.models import StandardPage
+
+    page = StandardPage.objects.filter(footer_role=StandardPage.Role.ACCESSIBILITY).first() or home_page.add_child(
+        instance=StandardPage(title="Déclaration d'accessibilité", slug="a11y", footer_role="accessibility")
+    )
+    client.force_login(buyer)
+    url = topic.get_absolute_url()
+    assert escape(page.title) in client.get(url).text.split('class="site-footer"')[1]
+    page.title = "Accessibilité : déclaration révisée"
+    page.save_revision().publish()
+    for reader in (client, visitor()):
+        footer = reader.get(url).text.split('class="site-footer"')[1]
+        assert "Accessibilité : déclaration révisée" in footer
+
+
+def test_a_request_that_wrote_reads_the_generation_again(topic, rf):
+    request = rf.get("/")
+    first = page_cache.request_generation(request)
+    assert page_cache.request_generation(request) == first  # read once per request...
+    Topic.objects.filter(pk=topic.pk).update(title="Écrit pendant la requête")
+    assert page_cache.request_generation(request) > first  # ...unless it wrote content since
+
+
+def test_applied_migrations_make_a_new_generation(topic):
+    from django.apps import apps
+
+    before = page_cache.generation()
+    page_cache._after_migrate(apps.get_app_config("intranet"))
+    assert page_cache.generation() > before

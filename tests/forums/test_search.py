@@ -17,15 +17,7 @@ from forums.search_hooks import drop_unreadable_forum_hits
 from intranet.models import User
 from intranet.views.search import search_candidates
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_index(db):
-    """Each test starts from an empty Whoosh index (in the test run's temporary folder)."""
-    call_command("clear_index", interactive=False, verbosity=0)
-    yield
-    call_command("clear_index", interactive=False, verbosity=0)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_search_index")]
 
 
 @pytest.fixture

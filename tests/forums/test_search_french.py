@@ -2,7 +2,6 @@
 the engine (Whoosh, the embedded default) and through the site search page; Elasticsearch gets the same steps."""
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from haystack import connections
 from haystack.query import SearchQuerySet
@@ -11,14 +10,7 @@ from forums.models import Topic
 from intranet.search_backends import ELASTICSEARCH_FRENCH_ANALYSIS, french_analyzer
 from intranet.search_elasticsearch import FrenchElasticsearch7SearchBackend
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_index(db):
-    call_command("clear_index", interactive=False, verbosity=0)
-    yield
-    call_command("clear_index", interactive=False, verbosity=0)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_search_index")]
 
 
 @pytest.fixture

@@ -28,17 +28,9 @@ from workspaces.search_hooks import drop_unreadable_workspace_hits
 from workspaces.search_indexes import index_new_messages
 from workspaces.views_search import excerpt
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_search_index")]
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def empty_index(db):
-    """Each test starts from an empty Whoosh index (in the test run's temporary folder)."""
-    call_command("clear_index", interactive=False, verbosity=0)
-    yield
-    call_command("clear_index", interactive=False, verbosity=0)
 
 
 @pytest.fixture
