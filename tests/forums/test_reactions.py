@@ -104,6 +104,9 @@ def test_the_topic_page_shows_counts_with_accessible_labels_and_pressed_state(
     assert 'aria-pressed="true" aria-label="Thanks, 1 person"' in html
     assert 'aria-pressed="false" aria-label="Like, 0 people"' in html
     assert reverse("forums:reaction_list", args=[answer.pk]) in html
+    # The bar's forms post to the toggle view of this post (URLs made once per process, then filled in).
+    for kind in ("like", "useful", "thanks"):
+        assert f'<form method="post" action="{toggle_url(answer, kind)}">' in html
 
     client.logout()
     visitor_html = client.get(answer.topic.get_absolute_url()).content.decode()
@@ -182,3 +185,12 @@ def test_the_reaction_job_is_registered_hourly():
     job = next(job for job in scheduler.jobs() if job.name == "forums.reaction_digest")
     assert job.period == "hourly"
     assert job.task is send_reaction_notifications
+
+
+def test_the_reaction_bar_speaks_french(login, answer, buyer, make_user, body, settings):
+    do_toggle_reaction(make_user("c@rennes.fr", body), answer, "useful")
+    web = login(buyer)
+    web.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    html = web.get(answer.topic.get_absolute_url()).content.decode()
+    assert 'aria-label="Utile, 1 personne"' in html
+    assert 'aria-label="Merci, 0 personne"' in html  # French counts zero as singular
