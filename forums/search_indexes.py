@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from haystack import indexes
 
 from forums.models import Post, Topic
+from intranet.search import SiteDocument
 
 TEXT_TEMPLATE = "search/indexes/forums/topic_text.txt"
 POSTS = "searchable_posts"  # the prefetched visible posts of each topic
@@ -19,7 +20,7 @@ def visible_posts():
     return Post.objects.filter(deleted_at__isnull=True, hidden_at__isnull=True).order_by("number")
 
 
-class TopicIndex(indexes.SearchIndex, indexes.Indexable):
+class TopicIndex(SiteDocument, indexes.Indexable):
     text = indexes.CharField(document=True)
     title = indexes.CharField(model_attr="title")
     # An integer, not a CharField: Whoosh's analyzer drops one-character tokens, so filtering a CharField on
@@ -34,11 +35,12 @@ class TopicIndex(indexes.SearchIndex, indexes.Indexable):
     def index_queryset(self, using=None):
         # Hidden and merged topics are removed when saved (intranet.search.update_search_index asks this queryset).
         searchable = Prefetch("posts", queryset=visible_posts().only("topic_id", "number", "source"), to_attr=POSTS)
-        return Topic.objects.filter(is_hidden=False, merged_into__isnull=True).prefetch_related(searchable)
+        topics = Topic.objects.filter(is_hidden=False, merged_into__isnull=True).select_related("category")
+        return topics.prefetch_related(searchable)
 
     def read_queryset(self, using=None):
         # Every topic: the search view's hook decides who sees which (hidden ones for their moderators).
-        return Topic.objects.all()
+        return Topic.objects.select_related("category")
 
     def prepare_text(self, topic: Topic) -> str:
         posts = getattr(topic, POSTS, None)
@@ -48,3 +50,9 @@ class TopicIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare_solved(self, topic: Topic) -> bool:
         return topic.solution_id is not None
+
+    def document_date(self, topic: Topic):
+        return topic.last_post_at
+
+    def document_organizations(self, topic: Topic) -> list[int]:
+        return [topic.category.organization_id]

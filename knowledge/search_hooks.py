@@ -3,10 +3,11 @@
 from django.db import transaction
 from django.dispatch import receiver
 from wagtail import hooks
+from wagtail.models import Page
 from wagtail.signals import page_unpublished
 
 from intranet.search import update_search_index
-from knowledge.access import can_read_guide
+from knowledge.access import audiences_for, can_read_guide
 from knowledge.models import GuidePage
 
 
@@ -15,14 +16,33 @@ def drop_unreadable_guides(request, results):
     """Keep other apps' hits as they are; keep a guide only if it is live and the reader may read it.
 
     The object was loaded from the database just now, so its audience and live flag are current even
-    if the index lags behind (the worker updates it after the change commits).
+    if the index lags behind (the worker updates it after the change commits). Kept guides get their topic's
+    title as `search_topic` (one query for the page of hits).
     """
-    for result in results:
-        guide = result.object
-        if not isinstance(guide, GuidePage):
-            yield result
-        elif guide.live and can_read_guide(request.user, guide):
-            yield result
+
+    def readable(obj) -> bool:
+        return not isinstance(obj, GuidePage) or (obj.live and can_read_guide(request.user, obj))
+
+    kept = [result for result in results if readable(result.object)]
+    guides = [result.object for result in kept if isinstance(result.object, GuidePage)]
+    if guides:
+        parent_paths = {guide.path[: -Page.steplen] for guide in guides}
+        titles = dict(Page.objects.filter(path__in=parent_paths).values_list("path", "title"))
+        for guide in guides:
+            guide.search_topic = titles.get(guide.path[: -Page.steplen], "")
+    return kept
+
+
+@hooks.register("narrow_search_query")
+def only_readable_audiences(request, sqs):
+    """At the engine: a guide is a hit only for the audiences allowed to read it (exact counts and facets); the
+    read-time filter above still decides from the database."""
+    from haystack.inputs import Raw
+    from haystack.query import SQ
+    from haystack.utils import get_model_ct
+
+    not_a_guide = ~SQ(django_ct=Raw(f'"{get_model_ct(GuidePage)}"'))
+    return sqs.filter(not_a_guide | SQ(audience__in=[str(audience) for audience in audiences_for(request.user)]))
 
 
 @receiver(page_unpublished)

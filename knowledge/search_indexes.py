@@ -3,6 +3,7 @@
 from django.template.loader import render_to_string
 from haystack import indexes
 
+from intranet.search import SiteDocument
 from knowledge.models import GuidePage
 
 TEXT_TEMPLATE = "search/indexes/knowledge/guidepage_text.txt"
@@ -13,7 +14,7 @@ def guide_body_text(guide: GuidePage) -> str:
     return "\n".join(str(part) for part in guide.body.stream_block.get_searchable_content(guide.body) if part)
 
 
-class GuidePageIndex(indexes.SearchIndex, indexes.Indexable):
+class GuidePageIndex(SiteDocument, indexes.Indexable):
     text = indexes.CharField(document=True)
     title = indexes.CharField(model_attr="title")
     # A keyword list, not a CharField: Whoosh's analyzer drops short tokens and stems words, which
@@ -44,6 +45,9 @@ class GuidePageIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare_tags(self, guide: GuidePage) -> list[str]:
         return self._tag_names(guide)
+
+    def document_date(self, guide: GuidePage):
+        return guide.last_published_at
 
     @staticmethod
     def _tag_names(guide: GuidePage) -> list[str]:

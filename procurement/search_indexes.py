@@ -4,6 +4,7 @@ query time (search_hooks)."""
 from django.utils.html import strip_tags
 from haystack import indexes
 
+from intranet.search import SiteDocument
 from procurement import access
 from procurement.models import NoticePage
 
@@ -22,7 +23,7 @@ def notice_text(notice: NoticePage) -> str:
     return "\n".join(part for part in parts if part)
 
 
-class NoticePageIndex(indexes.SearchIndex, indexes.Indexable):
+class NoticePageIndex(SiteDocument, indexes.Indexable):
     text = indexes.CharField(document=True)
     title = indexes.CharField(model_attr="title")
     reference = indexes.CharField(model_attr="reference")
@@ -51,3 +52,9 @@ class NoticePageIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare_department(self, notice: NoticePage) -> list[str]:
         return [notice.department]
+
+    def document_date(self, notice: NoticePage):
+        return notice.first_published_at
+
+    def document_organizations(self, notice: NoticePage) -> list[int]:
+        return [notice.buyer_id]

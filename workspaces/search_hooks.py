@@ -155,4 +155,13 @@ def only_the_readers_workspaces(request, sqs):
         not_workspace_content &= ~SQ(django_ct=Raw(f'"{content_type}"'))
     if not mine:
         return sqs.filter(not_workspace_content)
-    return sqs.filter(not_workspace_content | SQ(workspace_id__in=mine))
+    sqs = sqs.filter(not_workspace_content | SQ(workspace_id__in=mine))
+    # The restricted channels of the reader's workspaces they were not added to: their messages are no hits.
+    closed = sorted(
+        Channel.objects.filter(workspace_id__in=mine, kind=Channel.Kind.CHANNEL, restricted=True)
+        .exclude(channel_members__user=request.user)
+        .values_list("pk", flat=True)
+    )
+    if closed:
+        sqs = sqs.exclude(channel_id__in=closed)
+    return sqs

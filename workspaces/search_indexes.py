@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django_tasks import task
 from haystack import connections, indexes
 
+from intranet.search import SiteDocument
 from workspaces.models import Channel, File, Message, Note
 
 MESSAGE_TEXT_TEMPLATE = "search/indexes/workspaces/message_text.txt"
@@ -29,10 +30,12 @@ def plain_text(body_html: str) -> str:
 
 def indexed_messages():
     """Messages whose words are searchable: in a workspace channel, not deleted."""
-    return Message.objects.filter(deleted_at__isnull=True, channel__kind=Channel.Kind.CHANNEL).select_related("channel")
+    return Message.objects.filter(deleted_at__isnull=True, channel__kind=Channel.Kind.CHANNEL).select_related(
+        "channel__workspace"
+    )
 
 
-class MessageIndex(indexes.SearchIndex, indexes.Indexable):
+class MessageIndex(SiteDocument, indexes.Indexable):
     text = indexes.CharField(document=True)
     workspace_id = indexes.IntegerField()
     channel_id = indexes.IntegerField(model_attr="channel_id")
@@ -54,6 +57,12 @@ class MessageIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare_workspace_id(self, message: Message) -> int:
         return message.channel.workspace_id
+
+    def document_date(self, message: Message):
+        return message.created_at
+
+    def document_organizations(self, message: Message) -> list[int]:
+        return [message.channel.workspace.organization_id]
 
 
 # New messages indexed per task run at most (one index write each).
@@ -87,7 +96,7 @@ def index_new_messages(channel_id: int) -> int:
         done += len(messages)
 
 
-class NoteIndex(indexes.SearchIndex, indexes.Indexable):
+class NoteIndex(SiteDocument, indexes.Indexable):
     text = indexes.CharField(document=True)
     workspace_id = indexes.IntegerField(model_attr="workspace_id")
     updated_at = indexes.DateTimeField(model_attr="updated_at")
@@ -96,7 +105,7 @@ class NoteIndex(indexes.SearchIndex, indexes.Indexable):
         return Note
 
     def index_queryset(self, using=None):
-        return Note.objects.filter(deleted_at__isnull=True)
+        return Note.objects.filter(deleted_at__isnull=True).select_related("workspace")
 
     def read_queryset(self, using=None):
         return Note.objects.select_related("workspace", "updated_by")
@@ -104,8 +113,14 @@ class NoteIndex(indexes.SearchIndex, indexes.Indexable):
     def prepare_text(self, note: Note) -> str:
         return render_to_string(NOTE_TEXT_TEMPLATE, {"object": note, "body": plain_text(note.body_html)})
 
+    def document_date(self, note: Note):
+        return note.updated_at
 
-class FileIndex(indexes.SearchIndex, indexes.Indexable):
+    def document_organizations(self, note: Note) -> list[int]:
+        return [note.workspace.organization_id]
+
+
+class FileIndex(SiteDocument, indexes.Indexable):
     text = indexes.CharField(document=True)
     workspace_id = indexes.IntegerField(model_attr="workspace_id")
     updated_at = indexes.DateTimeField(model_attr="updated_at")
@@ -114,7 +129,7 @@ class FileIndex(indexes.SearchIndex, indexes.Indexable):
         return File
 
     def index_queryset(self, using=None):
-        return File.objects.filter(deleted_at__isnull=True).select_related("folder")
+        return File.objects.filter(deleted_at__isnull=True).select_related("folder", "workspace")
 
     def read_queryset(self, using=None):
         return File.objects.select_related("workspace", "folder", "created_by")
@@ -123,3 +138,9 @@ class FileIndex(indexes.SearchIndex, indexes.Indexable):
         # "CCAP_restauration-2026.pdf" is found by "restauration", "2026" and "pdf" as well as by its whole name.
         words = re.sub(r"[._\-]+", " ", file.name)
         return render_to_string(FILE_TEXT_TEMPLATE, {"object": file, "words": words})
+
+    def document_date(self, file: File):
+        return file.updated_at
+
+    def document_organizations(self, file: File) -> list[int]:
+        return [file.workspace.organization_id]

@@ -1,8 +1,9 @@
 """A workspace's own search page: its messages, notes and file names, for its members only.
 
 The same haystack indexes as the site search, filtered on the workspace (and, for messages, on the channels the
-reader reads), then through the site search's re-check (`intranet.views.search.visible_results`: objects gone
-are dropped, every app's `filter_search_results` hook runs) before counting and paginating.
+reader reads) at the engine, so that the count and the pages are exact; the hits of the page shown then go through
+the site search's re-check (`intranet.views.search.visible_results`: objects gone are dropped, every app's
+`filter_search_results` hook runs).
 """
 
 import logging
@@ -19,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from haystack.exceptions import HaystackError
 from haystack.query import SearchQuerySet
 
-from intranet.views.search import MAX_CANDIDATES, RESULTS_PER_PAGE, visible_results
+from intranet.views.search import RESULTS_PER_PAGE, dropped_from_page, visible_results
 from workspaces import access
 from workspaces.models import Channel, File, Message, Note
 from workspaces.search_hooks import hit_url
@@ -48,8 +49,8 @@ def unreadable_channel_ids(user, workspace) -> list[int]:
     )
 
 
-def workspace_candidates(user, workspace, query: str, kind: str = "") -> list:
-    """The index's hits for `query` in this workspace, objects loaded; [] when the index is not usable."""
+def workspace_query(user, workspace, query: str, kind: str = "") -> SearchQuerySet:
+    """The index's hits for `query` in this workspace that `user` may read, as far as the index tells."""
     models = next((models for value, _label, models in KINDS if value == kind), KINDS[0][2])
     searched = SearchQuerySet().models(*models).filter(workspace_id=workspace.pk)
     hidden = unreadable_channel_ids(user, workspace)
@@ -57,11 +58,7 @@ def workspace_candidates(user, workspace, query: str, kind: str = "") -> list:
         # Narrowed in the index so that restricted channels do not take the candidates' places; the filter
         # hook re-checks every hit from the database all the same.
         searched = searched.exclude(channel_id__in=hidden)
-    try:
-        return list(searched.auto_query(query).load_all()[:MAX_CANDIDATES])
-    except (HaystackError, OSError) as error:
-        logger.warning("Search is unavailable: %s", error)
-        return []
+    return searched.auto_query(query).load_all()
 
 
 # Excerpts ---------------------------------------------------------------------------------------------------
@@ -161,13 +158,20 @@ def search(request, slug):
         "kinds": [(value, label) for value, label, _models in KINDS],
     }
     if query:
-        results = visible_results(request, workspace_candidates(request.user, workspace, query, kind))
-        page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
         parameters = {"q": query, **({"type": kind} if kind else {})}
+        try:
+            page = Paginator(workspace_query(request.user, workspace, query, kind), RESULTS_PER_PAGE).get_page(
+                request.GET.get("page")
+            )
+            results = visible_results(request, list(page.object_list))
+        except (HaystackError, OSError) as error:
+            logger.warning("Search is unavailable: %s", error)
+            page, results = Paginator([], RESULTS_PER_PAGE).get_page(1), []
         context.update(
             page_obj=page,
-            hits=[describe(result.object, query) for result in page.object_list],
-            result_count=len(results),
+            hits=[describe(result.object, query) for result in results],
+            # Hits of this page dropped by the database check (the index lagging behind) are not counted either.
+            result_count=page.paginator.count - dropped_from_page(page, results),
             query_prefix=urlencode(parameters) + "&",
         )
     return render(request, "workspaces/search.html", context)

@@ -1,37 +1,56 @@
-"""Site-wide search: haystack finds candidates, each app's hook re-checks who may see them."""
+"""Site-wide search: the engine filters by what the reader may see, each hit shown is re-checked from the database.
+
+- Every app's `narrow_search_query(request, sqs)` hook filters its documents at the engine by the reader's access
+  (readable forum categories, guide audiences, workspaces and restricted channels; notices are indexed only when
+  public), so the count, the facets and the pages are exact whatever the number of hits: no cap on candidates.
+- The hits of the page shown are loaded from the database and passed through every app's
+  `filter_search_results(request, results)` hook (haystack's `load_all` ignores `index_queryset`, and the index
+  may lag behind the worker): a hit the reader may no longer see is left out of the page.
+- Facets (type, organization, year) are Whoosh's own counts over the filtered hits; each facet chosen narrows the
+  others, the type facet counts every type for the other choices.
+"""
 
 import logging
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
+from django.template.loader import select_template
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from haystack.exceptions import HaystackError
-from haystack.query import SearchQuerySet
+from haystack.inputs import Raw
+from haystack.query import SQ, SearchQuerySet
+from haystack.utils import get_model_ct
 from wagtail import hooks
+
+from intranet.models import Organization
+from intranet.search import excerpt, query_terms
 
 logger = logging.getLogger(__name__)
 
-# Candidates read from the index per query. Permissions are re-checked on each of them before
-# counting or paginating, so that the number of hits never reveals documents the reader may not see.
-MAX_CANDIDATES = 500
 RESULTS_PER_PAGE = 20
+QUERY_MAX_LENGTH = 200
+# Kept for the apps' own search pages that still read a bounded list of candidates.
+MAX_CANDIDATES = 500
+SORTS = {"": None, "date": "-date"}
+FACET_LIMIT = 12  # organizations and years listed at most (the most frequent first)
+
+
+def reader_query(request, query: str) -> SearchQuerySet:
+    """The index's hits for `query` that the reader may see, as far as the engine can tell (apps' hooks)."""
+    sqs = SearchQuerySet().auto_query(query)
+    for narrow in hooks.get_hooks("narrow_search_query"):
+        sqs = narrow(request, sqs)
+    return sqs
 
 
 def search_candidates(query: str, request=None) -> list:
-    """The index's hits for `query` with their objects loaded; [] when the index is not usable yet.
-
-    With a request, each app's `narrow_search_query(request, sqs)` hook may exclude at the engine what the
-    reader can never see (e.g. the documents of workspaces they are not in), so that such documents do not
-    fill the candidates and push out what the reader may see. The read-time filter still decides."""
+    """Up to MAX_CANDIDATES hits with their objects loaded, for callers that re-check a bounded list; [] when the
+    index is not usable yet."""
     try:
-        sqs = SearchQuerySet().auto_query(query)
-        if request is not None:
-            for narrow in hooks.get_hooks("narrow_search_query"):
-                sqs = narrow(request, sqs)
+        sqs = reader_query(request, query) if request is not None else SearchQuerySet().auto_query(query)
         return list(sqs.load_all()[:MAX_CANDIDATES])
     except (HaystackError, OSError) as error:
-        # No search index registered yet, or the Whoosh directory is missing or unwritable:
-        # the search page still works and shows no results.
         logger.warning("Search is unavailable: %s", error)
         return []
 
@@ -41,10 +60,32 @@ def visible_results(request, results: list) -> list:
 
     load_all() ignores index_queryset() (haystack issue 239), so the index alone is never trusted.
     """
-    results = [result for result in results if result.object is not None]
+    results = [result for result in results if result is not None and result.object is not None]
     for filter_results in hooks.get_hooks("filter_search_results"):
         results = list(filter_results(request, results))
     return results
+
+
+def dropped_from_page(page, results: list) -> int:
+    """How many of the engine's hits for this page are not shown: their object is gone (haystack's `load_all`
+    leaves such hits out of the page) or an app's database check dropped them."""
+    on_page = page.end_index() - page.start_index() + 1 if page.paginator.count else 0
+    return max(0, on_page - len(results))
+
+
+def searchable_types() -> dict[str, object]:
+    """`app_label.model_name` → model, for every model of the site search."""
+    from haystack import connections
+
+    try:
+        models = connections["default"].get_unified_index().get_indexed_models()
+    except HaystackError:
+        return {}
+    return {get_model_ct(model): model for model in models}
+
+
+def _exact(value: str) -> Raw:
+    return Raw(f'"{value}"')
 
 
 class SearchView(TemplateView):
@@ -52,15 +93,142 @@ class SearchView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.get("q", "").strip()[:200]
-        context["query"] = query
-        if query:
-            results = visible_results(self.request, search_candidates(query, self.request))
-            page = Paginator(results, RESULTS_PER_PAGE).get_page(self.request.GET.get("page"))
-            context.update(
-                page_obj=page,
-                results=page.object_list,
-                result_count=len(results),
-                query_prefix=urlencode({"q": query}) + "&",
+        params = self.request.GET
+        raw_query = params.get("q", "").strip()
+        context["query"] = raw_query
+        context["query_max_length"] = QUERY_MAX_LENGTH
+        if not raw_query:
+            return context
+        if len(raw_query) > QUERY_MAX_LENGTH:
+            context["query_error"] = _(
+                "Your search is %(length)s characters long: shorten it to %(max)s characters or fewer."
+            ) % {"length": len(raw_query), "max": QUERY_MAX_LENGTH}
+            return context
+        terms = query_terms(raw_query)
+        if not terms:
+            context["query_error"] = _(
+                "Your search holds only very common words (such as « le », « de », « pour ») or punctuation: "
+                "add a more specific word."
             )
+            return context
+        types = searchable_types()
+        choice = {
+            "type": params.get("type", "") if params.get("type", "") in types else "",
+            "organization": params.get("organization", "") if params.get("organization", "").isdigit() else "",
+            "year": params.get("year", "") if params.get("year", "").isdigit() else "",
+            "sort": params.get("sort", "") if params.get("sort", "") in SORTS else "",
+        }
+        context.update(self.search(raw_query, terms, choice, types))
         return context
+
+    def search(self, query: str, terms, choice: dict, types: dict) -> dict:
+        try:
+            base = reader_query(self.request, query)
+            if choice["organization"]:
+                base = base.filter(SQ(organization=_exact(choice["organization"])))
+            if choice["year"]:
+                base = base.filter(SQ(year=_exact(choice["year"])))
+            sqs = base.filter(django_ct=_exact(choice["type"])) if choice["type"] else base
+            if SORTS[choice["sort"]]:
+                sqs = sqs.order_by(SORTS[choice["sort"]])
+            sqs = sqs.facet("organization").facet("year").load_all()
+            page = Paginator(sqs, RESULTS_PER_PAGE).get_page(self.request.GET.get("page"))
+            hits = list(page.object_list)
+            facets = sqs.facet_counts().get("fields", {}) if page.paginator.count else {}
+            type_counts = dict(base.facet("django_ct").facet_counts().get("fields", {}).get("django_ct", []))
+        except (HaystackError, OSError, ValueError) as error:
+            # No search index yet, or the Whoosh directory is missing or unwritable: the page still answers.
+            logger.warning("Search is unavailable: %s", error)
+            return {"result_count": 0, "results": [], "hits": [], "choice": choice}
+        results = visible_results(self.request, hits)
+        # The index may lag a few seconds behind a change (the worker updates it after commit): hits of this page
+        # that the database check dropped are not counted either.
+        result_count = page.paginator.count - dropped_from_page(page, results)
+        state = {key: value for key, value in choice.items() if value}
+        return {
+            "choice": choice,
+            "page_obj": page,
+            "result_count": result_count,
+            "results": results,
+            "hits": [self.describe(result, terms) for result in results],
+            "query_prefix": urlencode({"q": query, **state}) + "&",
+            "type_facet": self.type_facet(query, state, type_counts, types),
+            "organization_facet": self.organization_facet(query, state, facets.get("organization", [])),
+            "year_facet": self.value_facet(
+                query, state, "year", sorted((item for item in facets.get("year", []) if item[0]), reverse=True)
+            ),
+            "sort_links": self.sort_links(query, state),
+        }
+
+    @staticmethod
+    def describe(result, terms) -> dict:
+        """What the list shows of one hit: its type, link, title, highlighted excerpt and its type's details."""
+        obj = result.object
+        app_label, model_name = result.app_label, result.model_name
+        template = select_template(
+            [f"search/results/{app_label}/{model_name}.html", "search/results/default.html"]
+        ).template.name
+        url = getattr(obj, "url", None) or (obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else "")
+        return {
+            "result": result,
+            "object": obj,
+            "type": str(obj._meta.verbose_name).capitalize(),
+            "url": url,
+            "excerpt": excerpt(getattr(result, "text", "") or "", terms),
+            "template": template,
+        }
+
+    @staticmethod
+    def _link(query: str, state: dict, **changes) -> str:
+        state = {**state, **changes}
+        return "?" + urlencode({"q": query, **{key: value for key, value in state.items() if value}})
+
+    def _toggle(self, query: str, state: dict, name: str, value: str) -> str:
+        """The link that chooses `value` for the facet `name`, or, when it is chosen, the one that removes it."""
+        return self._link(query, state, **{name: "" if state.get(name) == value else value, "page": ""})
+
+    def type_facet(self, query: str, state: dict, counts: dict, types: dict) -> list[dict]:
+        entries = [
+            {
+                "label": str(model._meta.verbose_name_plural).capitalize(),
+                "count": counts.get(content_type, 0),
+                "selected": state.get("type") == content_type,
+                "url": self._toggle(query, state, "type", content_type),
+            }
+            for content_type, model in types.items()
+            if counts.get(content_type) or state.get("type") == content_type
+        ]
+        return sorted(entries, key=lambda entry: (-entry["count"], entry["label"]))
+
+    def organization_facet(self, query: str, state: dict, counts: list) -> list[dict]:
+        ids = [int(value) for value, _count in counts if value and str(value).isdigit()]
+        names = dict(Organization.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+        return [
+            {
+                "label": names[int(value)],
+                "count": count,
+                "selected": state.get("organization") == str(value),
+                "url": self._toggle(query, state, "organization", str(value)),
+            }
+            for value, count in counts
+            if value and str(value).isdigit() and int(value) in names
+        ][:FACET_LIMIT]
+
+    def value_facet(self, query: str, state: dict, name: str, counts: list) -> list[dict]:
+        return [
+            {
+                "label": str(value),
+                "count": count,
+                "selected": state.get(name) == str(value),
+                "url": self._toggle(query, state, name, str(value)),
+            }
+            for value, count in counts
+            if value
+        ]
+
+    def sort_links(self, query: str, state: dict) -> list[dict]:
+        labels = {"": _("Relevance"), "date": _("Most recent first")}
+        return [
+            {"label": labels[key], "selected": state.get("sort", "") == key, "url": self._link(query, state, sort=key)}
+            for key in SORTS
+        ]

@@ -1,0 +1,268 @@
+"""The site search page over guides and forum topics: filtered by access at the engine (exact counts and facets, no
+cap), each hit re-checked, with excerpts, per-type details, facets, sort and messages for unusable queries."""
+
+import datetime
+import itertools
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from haystack import connections
+from wagtail import hooks
+
+from forums.models import Category, Topic
+from intranet.models import Membership
+from knowledge.models import Audience, GuidePage
+from tests.forums.conftest import _add_post
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_search_index")]
+
+_slugs = itertools.count(1)
+
+
+def index_now(*objects) -> None:
+    """What the worker does after the commit: write these objects' documents (guides as published now)."""
+    GuidePage.objects.filter(last_published_at__isnull=True).update(last_published_at=timezone.now())
+    unified = connections["default"].get_unified_index()
+    backend = connections["default"].get_backend()
+    by_model = {}
+    for obj in objects:
+        by_model.setdefault(type(obj), []).append(obj)
+    for model, instances in by_model.items():
+        index = unified.get_index(model)
+        backend.update(index, list(index.index_queryset().filter(pk__in=[obj.pk for obj in instances])))
+
+
+def category(name, visibility=Category.Visibility.PUBLIC, organization=None):
+    return Category.objects.create(
+        name=name, slug=f"categorie-{next(_slugs)}", visibility=visibility, organization=organization
+    )
+
+
+def forum_topic(cat, author, title, text, when=None, solved=False, replies=0):
+    when = when or timezone.now()
+    topic = Topic.objects.create(category=cat, author=author, title=title, last_post_at=when)
+    first = _add_post(topic, author, text, 1, when)
+    last = first
+    for number in range(2, replies + 2):
+        last = _add_post(topic, author, f"Réponse {number}", number, when)
+    Topic.objects.filter(pk=topic.pk).update(
+        first_post=first, last_post=last, reply_count=replies, solution=last if solved else None
+    )
+    topic.refresh_from_db()
+    return topic
+
+
+def search(client, **params):
+    response = client.get(reverse("search"), params)
+    assert response.status_code == 200
+    context = response.context
+    titles = sorted(str(result.object.title) for result in context.get("results") or [])
+    return titles, context.get("result_count"), response
+
+
+@pytest.fixture
+def member(make_user, body):
+    return make_user("agent@rennes.fr", body, Membership.Role.MEMBER)
+
+
+@pytest.fixture
+def other_buyer(make_user, other_body):
+    return make_user("acheteur@chu-brest.fr", other_body, Membership.Role.BUYER)
+
+
+@pytest.fixture
+def content(make_guide, buyer, body):
+    """One unique word, « zircon », in a document of each access level."""
+    guides = {
+        "guide everyone": make_guide("Zircon pour tous", Audience.EVERYONE),
+        "guide members": make_guide("Zircon des membres", Audience.MEMBERS),
+        "guide buyers": make_guide("Zircon des acheteurs", Audience.BUYERS),
+    }
+    topics = {
+        "topic public": forum_topic(category("Général"), buyer, "Sujet public", "Le zircon en marché public."),
+        "topic buyers": forum_topic(
+            category("Acheteurs", Category.Visibility.BUYERS), buyer, "Sujet acheteurs", "Zircon entre acheteurs."
+        ),
+        "topic rennes": forum_topic(
+            category("Rennes", Category.Visibility.ORGANIZATION, body),
+            buyer,
+            "Sujet rennais",
+            "Zircon à Rennes.",
+        ),
+    }
+    index_now(*GuidePage.objects.all(), *topics.values())
+    return {**guides, **topics}
+
+
+TITLES = {
+    "guide everyone": "Zircon pour tous",
+    "guide members": "Zircon des membres",
+    "guide buyers": "Zircon des acheteurs",
+    "topic public": "Sujet public",
+    "topic buyers": "Sujet acheteurs",
+    "topic rennes": "Sujet rennais",
+}
+SEES = {
+    "visitor": ["guide everyone", "topic public"],
+    "company": ["guide everyone", "topic public"],
+    # The forums' « buyers » categories are open to every person of a public body (forums.access).
+    "member": ["guide everyone", "guide members", "topic public", "topic buyers", "topic rennes"],
+    "buyer": list(TITLES),
+    "other buyer": ["guide everyone", "guide members", "guide buyers", "topic public", "topic buyers"],
+}
+
+
+@pytest.mark.parametrize("role", list(SEES))
+def test_each_reader_gets_exactly_what_they_may_see_in_the_list_the_count_and_the_facets(
+    role, client, login, content, company_member, member, buyer, other_buyer
+):
+    readers = {"company": company_member, "member": member, "buyer": buyer, "other buyer": other_buyer}
+    web = login(readers[role]) if role in readers else client
+    titles, count, response = search(web, q="zircon")
+    expected = sorted(TITLES[key] for key in SEES[role])
+    assert (titles, count) == (expected, len(expected))
+    html = response.content.decode()
+    for key, title in TITLES.items():
+        assert (title in html) == (key in SEES[role]), (role, key)
+    type_counts = {entry["label"]: entry["count"] for entry in response.context["type_facet"]}
+    guides = sum(key.startswith("guide") for key in SEES[role])
+    topics = sum(key.startswith("topic") for key in SEES[role])
+    assert type_counts == {"Guides": guides, "Sujets": topics}
+    assert sum(entry["count"] for entry in response.context["year_facet"]) == len(expected)
+    # The organization facet names only what the reader sees: the Rennes-only category's organization.
+    organizations = {entry["label"]: entry["count"] for entry in response.context["organization_facet"]}
+    assert organizations == ({"Ville de Rennes": 1} if "topic rennes" in SEES[role] else {})
+
+
+def test_counts_and_the_last_page_are_exact_beyond_the_old_cap_of_500(client, login, make_user, other_body, buyer):
+    """2,000 matching topics of which 1,500 are private to another body: a visitor counts 500 on 25 pages."""
+    author = buyer
+    public, private = category("Général"), category("Brest", Category.Visibility.ORGANIZATION, other_body)
+    when = timezone.now()
+    topics = Topic.objects.bulk_create(
+        Topic(category=public if n < 500 else private, author=author, title=f"Quartz {n}", last_post_at=when)
+        for n in range(2000)
+    )
+    unified = connections["default"].get_unified_index()
+    connections["default"].get_backend().update(unified.get_index(Topic), topics)
+
+    _titles, count, first = search(client, q="quartz")
+    assert count == 500
+    assert first.context["page_obj"].paginator.num_pages == 25
+    assert 'href="?q=quartz&amp;page=2"' in first.content.decode()
+    _titles, _count, last = search(client, q="quartz", page=25)
+    assert len(last.context["results"]) == 20
+    assert all(result.object.category_id == public.pk for result in last.context["results"])
+
+    brest_buyer = make_user("acheteur2@chu-brest.fr", other_body, Membership.Role.BUYER)
+    _titles, count, response = search(login(brest_buyer), q="quartz", page=100)
+    assert count == 2000 and response.context["page_obj"].number == 100
+
+
+def test_the_query_count_does_not_grow_with_the_hits(client, login, buyer, make_guide):
+    general = category("Général")
+
+    def queries(n):
+        topics = [forum_topic(general, buyer, f"Onyx {len(Topic.objects.all())}", "Onyx.") for _ in range(n)]
+        guides = [make_guide(f"Onyx guide {GuidePage.objects.count()}") for _ in range(n)]
+        index_now(*topics, *guides)
+        web = login(buyer)
+        search(web, q="onyx")  # the site's root paths are cached by the first page of the test
+        with CaptureQueriesContext(connection) as captured:
+            _titles, count, _response = search(web, q="onyx")
+        return len(captured), count
+
+    few, many = queries(2), queries(8)
+    assert (few[1], many[1]) == (4, 20)
+    assert few[0] == many[0]
+
+
+def test_hits_show_a_highlighted_escaped_excerpt_and_their_type_details(client, make_guide, buyer):
+    guide = make_guide(
+        "Acheter des fournitures",
+        body=[("text", "<p>Pour les <b>marchés</b> de fournitures &lt;script&gt;, comparez trois devis.</p>")],
+        last_reviewed_on=datetime.date(2026, 3, 2),
+    )
+    topic = forum_topic(
+        category("Pratiques"),
+        buyer,
+        "Un marché de balayage",
+        "Retour sur nos marches de balayage.",
+        replies=2,
+        solved=True,
+    )
+    index_now(guide, topic)
+    _titles, count, response = search(client, q="marches")
+    assert count == 2
+    html = response.content.decode()
+    assert "<mark>marchés</mark>" in html and "<mark>marches</mark>" in html
+    assert "&lt;script&gt;" in html and "<script>" not in html.split("<main", 1)[1].split("</main>")[0]
+    # A guide: its topic and last review; a topic: its category, replies and solved mark.
+    assert "Rédiger un DCE" in html and "2 mars 2026" in html
+    assert "Pratiques" in html and "Résolu" in html
+    details = {hit["object"].pk: hit for hit in response.context["hits"]}
+    assert details[topic.pk]["url"] == topic.get_absolute_url()
+
+
+def test_facets_narrow_the_results_and_a_chosen_one_can_be_removed(client, make_guide, buyer):
+    old = timezone.make_aware(datetime.datetime(2024, 5, 1, 12))
+    topics = [forum_topic(category("Général"), buyer, "Granit ancien", "Granit.", when=old)]
+    topics.append(forum_topic(category("Voirie"), buyer, "Granit récent", "Granit."))
+    guide = make_guide("Granit en voirie")
+    index_now(*topics, guide)
+
+    titles, count, response = search(client, q="granit", type="forums.topic")
+    assert (titles, count) == (["Granit ancien", "Granit récent"], 2)
+    chosen = [entry for entry in response.context["type_facet"] if entry["selected"]]
+    assert chosen[0]["url"] == "?q=granit"  # choosing it again removes it
+    # The type facet still counts the other types, so the reader can switch.
+    assert {entry["label"]: entry["count"] for entry in response.context["type_facet"]} == {"Sujets": 2, "Guides": 1}
+
+    titles, count, _response = search(client, q="granit", type="forums.topic", year="2024")
+    assert (titles, count) == (["Granit ancien"], 1)
+    titles, count, response = search(client, q="granit", sort="date")
+    assert [result.object.title for result in response.context["results"]][-1] == "Granit ancien"
+    # A forged facet value is ignored, not an error.
+    titles, count, _response = search(client, q="granit", type="auth.user", year="x")
+    assert count == 3
+
+
+def test_a_query_of_common_words_only_or_too_long_gets_a_message_and_keeps_the_text(client, content):
+    _titles, count, response = search(client, q="le de pour , !")
+    html = response.content.decode()
+    assert count is None and "mots très courants" in html
+    assert 'aria-invalid="true"' in html and 'value="le de pour , !"' in html
+
+    long_query = "zircon " * 300
+    _titles, count, response = search(client, q=long_query)
+    html = response.content.decode()
+    assert count is None and "2099 caractères" in html
+    assert 'aria-invalid="true"' in html
+
+
+def test_a_hit_dropped_by_the_database_check_is_not_counted_and_an_app_hook_decides(client, make_guide):
+    guides = [make_guide(f"Basalte {n}") for n in range(3)]
+    index_now(*guides)
+    GuidePage.objects.filter(pk=guides[0].pk).update(audience=Audience.BUYERS)  # the index lags behind
+    titles, count, _response = search(client, q="basalte")
+    assert (titles, count) == (["Basalte 1", "Basalte 2"], 2)
+
+    def drop_basalte_two(request, results):
+        return [result for result in results if result.object.title != "Basalte 2"]
+
+    with hooks.register_temporarily("filter_search_results", drop_basalte_two):
+        titles, count, _response = search(client, q="basalte")
+    assert (titles, count) == (["Basalte 1"], 1)
+
+    guides[1].delete()  # its document is still in the index until the worker runs
+    titles, count, _response = search(client, q="basalte")
+    assert (titles, count) == (["Basalte 2"], 1)
+
+
+def test_the_header_has_a_search_box_on_every_page(client):
+    html = client.get("/").content.decode()
+    assert 'role="search"' in html and 'id="header-search-q"' in html
+    assert f'action="{reverse("search")}"' in html
