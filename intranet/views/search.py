@@ -73,6 +73,13 @@ def dropped_from_page(page, results: list) -> int:
     return max(0, on_page - len(results))
 
 
+class _Promoted:
+    """A promoted page shaped like a search hit, so that the apps' `filter_search_results` hooks check it."""
+
+    def __init__(self, page):
+        self.object = page
+
+
 def searchable_types() -> dict[str, object]:
     """`app_label.model_name` → model, for every model of the site search."""
     from haystack import connections
@@ -141,6 +148,7 @@ class SearchView(TemplateView):
             logger.warning("Search is unavailable: %s", error)
             return {"result_count": 0, "results": [], "hits": [], "choice": choice}
         results = visible_results(self.request, hits)
+        promoted = self.promotions(query) if page.number == 1 and not any(choice.values()) else []
         # The index may lag a few seconds behind a change (the worker updates it after commit): hits of this page
         # that the database check dropped are not counted either.
         result_count = page.paginator.count - dropped_from_page(page, results)
@@ -150,6 +158,7 @@ class SearchView(TemplateView):
             "page_obj": page,
             "result_count": result_count,
             "results": results,
+            "promoted": promoted,
             "hits": [self.describe(result, terms) for result in results],
             "query_prefix": urlencode({"q": query, **state}) + "&",
             "type_facet": self.type_facet(query, state, type_counts, types),
@@ -159,6 +168,40 @@ class SearchView(TemplateView):
             ),
             "sort_links": self.sort_links(query, state),
         }
+
+    def promotions(self, query: str) -> list[dict]:
+        """The editors' promoted results for this exact search (Wagtail's search promotions), in their order: a
+        page only if it is live, has no view restriction and the apps' hooks let the reader see it."""
+        from wagtail.contrib.search_promotions.models import SearchPromotion
+        from wagtail.models import Page
+        from wagtail.search.utils import normalise_query_string
+
+        picks = list(
+            SearchPromotion.objects.filter(query__query_string=normalise_query_string(query)).order_by("sort_order")
+        )
+        if not picks:
+            return []
+        page_ids = [pick.page_id for pick in picks if pick.page_id]
+        pages = {page.pk: page for page in Page.objects.filter(pk__in=page_ids).live().public().specific()}
+        readable = {
+            candidate.object.pk
+            for candidate in visible_results(self.request, [_Promoted(page) for page in pages.values()])
+        }
+        entries = []
+        for pick in picks:
+            if pick.page_id:
+                if pick.page_id in readable:
+                    page = pages[pick.page_id]
+                    entries.append({"title": page.title, "url": page.url, "description": pick.description})
+            elif pick.external_link_url:
+                entries.append(
+                    {
+                        "title": pick.external_link_text or pick.external_link_url,
+                        "url": pick.external_link_url,
+                        "description": pick.description,
+                    }
+                )
+        return entries
 
     @staticmethod
     def describe(result, terms) -> dict:

@@ -266,3 +266,36 @@ def test_the_header_has_a_search_box_on_every_page(client):
     html = client.get("/").content.decode()
     assert 'role="search"' in html and 'id="header-search-q"' in html
     assert f'action="{reverse("search")}"' in html
+
+
+def test_editors_promoted_results_are_shown_first_only_to_those_who_may_read_them(
+    client, login, content, buyer, editor
+):
+    from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+
+    query = Query.objects.create(query_string="zircon")
+    SearchPromotion.objects.create(
+        query=query, page=content["guide buyers"], sort_order=0, description="Pour négocier."
+    )
+    SearchPromotion.objects.create(query=query, page=content["guide everyone"], sort_order=1)
+    SearchPromotion.objects.create(
+        query=query, external_link_url="https://www.marches-publics.gouv.fr/", external_link_text="PLACE", sort_order=2
+    )
+    _titles, _count, response = search(client, q="  Zircon ")
+    assert [entry["title"] for entry in response.context["promoted"]] == ["Zircon pour tous", "PLACE"]
+    _titles, _count, response = search(login(buyer), q="zircon")
+    assert [entry["title"] for entry in response.context["promoted"]] == [
+        "Zircon des acheteurs",
+        "Zircon pour tous",
+        "PLACE",
+    ]
+    assert "Pour négocier." in response.content.decode()
+    # Not on a narrowed list, and a search nobody promoted records nothing.
+    _titles, _count, response = search(login(buyer), q="zircon", type="forums.topic")
+    assert response.context["promoted"] == []
+    search(client, q="topaze")
+    assert list(Query.objects.values_list("query_string", flat=True)) == ["zircon"]
+
+    # Editors manage the promotions in the admin; a buyer may not.
+    assert login(editor).get(reverse("wagtailsearchpromotions:index")).status_code == 200
+    assert login(buyer).get(reverse("wagtailsearchpromotions:index")).status_code in (302, 403)
