@@ -27,7 +27,8 @@ class SiteDocument(indexes.SearchIndex):
       publication, a message's sending, a note's or file's last change);
     - `year`: its year, for the year facet;
     - `organization`: the ids of the organizations it belongs to (a notice's buyer, a workspace's organization, an
-      organization-only forum category's organization), for the organization facet.
+      organization-only forum category's organization), for the organization facet;
+    - `title_auto`: its title (`document_title`), found by the starts of its words for the header's suggestions.
     Years and ids are keyword lists, not integers nor analysed text: Whoosh counts facets of keywords exactly, and
     its text analyzer would drop one-character values. An index says how by overriding `document_date` and
     `document_organizations`.
@@ -36,9 +37,17 @@ class SiteDocument(indexes.SearchIndex):
     date = indexes.DateTimeField(null=True)
     year = indexes.MultiValueField()
     organization = indexes.MultiValueField()
+    # The title suggested in the header's search box as one types (empty: never suggested, e.g. chat messages).
+    title_auto = indexes.EdgeNgramField(null=True)
 
     def document_date(self, obj):
         return None
+
+    def document_title(self, obj) -> str:
+        return str(obj)
+
+    def prepare_title_auto(self, obj) -> str:
+        return self.document_title(obj)
 
     def document_organizations(self, obj) -> list[int]:
         return []

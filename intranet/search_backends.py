@@ -11,7 +11,8 @@ when it is used.
 
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from whoosh import lang
-from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis import CharsetFilter, LowercaseFilter, NgramFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.fields import TEXT
 from whoosh.support.charset import accent_map
 
 # The elided forms: « l' », « d' », « qu' »... (the tokenizer splits at the apostrophe and leaves them alone).
@@ -36,12 +37,28 @@ def french_analyzer():
     )
 
 
+def autocomplete_analyzer():
+    """Whoosh, for the titles suggested as one types: words lower-cased and folded to ASCII, indexed by their
+    starts (« Marché » as `ma`, `mar`... `marche`), so that « marche » or « MARC » typed finds it. A query word
+    is looked up whole (Whoosh's n-gram filter in query mode), so every word typed must start a title's word."""
+    return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | NgramFilter(2, 20, at="start")
+
+
 class FrenchWhooshSearchBackend(WhooshSearchBackend):
     def build_schema(self, fields):
         for field in fields.values():
             if field.field_type not in ("edge_ngram", "ngram") and getattr(field, "analyzer", None) is None:
                 field.analyzer = french_analyzer()
-        return super().build_schema(fields)
+        content_field_name, schema = super().build_schema(fields)
+        for field in fields.values():
+            if field.field_type == "edge_ngram":
+                # haystack's NGRAMWORDS folds no accents: « marche » typed would not find « Marché ».
+                schema.remove(field.index_fieldname)
+                schema.add(
+                    field.index_fieldname,
+                    TEXT(stored=True, analyzer=autocomplete_analyzer(), field_boost=field.boost),
+                )
+        return content_field_name, schema
 
 
 class FrenchWhooshEngine(WhooshEngine):
@@ -60,6 +77,11 @@ ELASTICSEARCH_FRENCH_ANALYSIS = {
         "french_folded": {
             "tokenizer": "standard",
             "filter": ["french_elision", "lowercase", "french_stop", "french_stemmer", "asciifolding"],
+        },
+        # haystack's analyzer of EdgeNgramField (title suggestions), with elisions and accents folded.
+        "edgengram_analyzer": {
+            "tokenizer": "standard",
+            "filter": ["french_elision", "lowercase", "asciifolding", "haystack_edgengram"],
         },
     },
 }

@@ -43,4 +43,5 @@ urlpatterns = [
     path("notifications/lues/", notifications.MarkReadView.as_view(), name="notifications_mark_read"),
     # search
     path("recherche/", search.SearchView.as_view(), name="search"),
+    path("recherche/suggestions/", search.suggestions, name="search_suggestions"),
 ]

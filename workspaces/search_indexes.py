@@ -61,6 +61,9 @@ class MessageIndex(SiteDocument, indexes.Indexable):
     def document_date(self, message: Message):
         return message.created_at
 
+    def document_title(self, message: Message) -> str:
+        return ""  # a chat message has no title: the header's suggestions leave messages out
+
     def document_organizations(self, message: Message) -> list[int]:
         return [message.channel.workspace.organization_id]
 

@@ -14,6 +14,7 @@ import logging
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.template.loader import select_template
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
@@ -34,6 +35,7 @@ QUERY_MAX_LENGTH = 200
 MAX_CANDIDATES = 500
 SORTS = {"": None, "date": "-date"}
 FACET_LIMIT = 12  # organizations and years listed at most (the most frequent first)
+SUGGESTIONS = 8  # titles suggested as one types in the header's search box
 
 
 def reader_query(request, query: str) -> SearchQuerySet:
@@ -93,6 +95,39 @@ def searchable_types() -> dict[str, object]:
 
 def _exact(value: str) -> Raw:
     return Raw(f'"{value}"')
+
+
+def hit_url(obj, request=None) -> str:
+    """A hit's address: a page's URL, the `url` an app's hook set (workspace content) or `get_absolute_url()`."""
+    if hasattr(obj, "get_url"):
+        return obj.get_url(request) or ""
+    url = getattr(obj, "url", None)
+    if url:
+        return url
+    return obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""
+
+
+def suggestions(request):
+    """JSON for the header's search box: up to SUGGESTIONS titles whose words start with the words typed, among
+    what the reader may see (the same engine filters as the search page, then the database re-check)."""
+    query = request.GET.get("q", "").strip()
+    results = []
+    if 2 <= len(query) <= QUERY_MAX_LENGTH:
+        try:
+            sqs = SearchQuerySet().autocomplete(title_auto=query)
+            for narrow in hooks.get_hooks("narrow_search_query"):
+                sqs = narrow(request, sqs)
+            hits = list(sqs.load_all()[: SUGGESTIONS * 2])
+        except (HaystackError, OSError, ValueError) as error:
+            logger.warning("Search is unavailable: %s", error)
+            hits = []
+        for result in visible_results(request, hits)[:SUGGESTIONS]:
+            url = hit_url(result.object, request)
+            if url:
+                results.append({"title": str(result.object), "type": str(result.object._meta.verbose_name), "url": url})
+    response = JsonResponse({"results": results})
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 class SearchView(TemplateView):
@@ -192,7 +227,9 @@ class SearchView(TemplateView):
             if pick.page_id:
                 if pick.page_id in readable:
                     page = pages[pick.page_id]
-                    entries.append({"title": page.title, "url": page.url, "description": pick.description})
+                    entries.append(
+                        {"title": page.title, "url": page.get_url(self.request), "description": pick.description}
+                    )
             elif pick.external_link_url:
                 entries.append(
                     {
@@ -203,20 +240,18 @@ class SearchView(TemplateView):
                 )
         return entries
 
-    @staticmethod
-    def describe(result, terms) -> dict:
+    def describe(self, result, terms) -> dict:
         """What the list shows of one hit: its type, link, title, highlighted excerpt and its type's details."""
         obj = result.object
         app_label, model_name = result.app_label, result.model_name
         template = select_template(
             [f"search/results/{app_label}/{model_name}.html", "search/results/default.html"]
         ).template.name
-        url = getattr(obj, "url", None) or (obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else "")
         return {
             "result": result,
             "object": obj,
             "type": str(obj._meta.verbose_name).capitalize(),
-            "url": url,
+            "url": hit_url(obj, self.request),
             "excerpt": excerpt(getattr(result, "text", "") or "", terms),
             "template": template,
         }

@@ -299,3 +299,46 @@ def test_editors_promoted_results_are_shown_first_only_to_those_who_may_read_the
     # Editors manage the promotions in the admin; a buyer may not.
     assert login(editor).get(reverse("wagtailsearchpromotions:index")).status_code == 200
     assert login(buyer).get(reverse("wagtailsearchpromotions:index")).status_code in (302, 403)
+
+
+def suggest(client, words: str) -> list[dict]:
+    response = client.get(reverse("search_suggestions"), {"q": words})
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+    return response.json()["results"]
+
+
+def test_suggestions_complete_titles_folded_and_only_what_the_reader_may_see(
+    client, login, content, buyer, member, company_member
+):
+    # « zirc » starts « Zircon » in three guide titles; topics are titled « Sujet … »: only their titles count.
+    assert sorted(entry["title"] for entry in suggest(client, "zirc")) == ["Zircon pour tous"]
+    assert sorted(entry["title"] for entry in suggest(login(member), "ZIRC")) == [
+        "Zircon des membres",
+        "Zircon pour tous",
+    ]
+    titles = sorted(entry["title"] for entry in suggest(login(buyer), "zircon ache"))
+    assert titles == ["Zircon des acheteurs"]
+    entry = suggest(login(buyer), "sujet rennais")[0]
+    assert entry == {"title": "Sujet rennais", "type": "sujet", "url": content["topic rennes"].get_absolute_url()}
+    client.logout()
+    assert suggest(client, "sujet rennais") == []  # an organization-only category's topic
+    assert suggest(login(member), "sujet rennais")[0]["title"] == "Sujet rennais"
+    assert suggest(login(company_member), "sujet") == [
+        {"title": "Sujet public", "type": "sujet", "url": content["topic public"].get_absolute_url()}
+    ]
+    assert suggest(client, "z") == [] and suggest(client, "z" * 201) == []
+
+
+def test_suggestions_fold_accents_both_ways(client, make_guide):
+    guide = make_guide("Marché d'électricité")
+    index_now(guide)
+    assert [entry["title"] for entry in suggest(client, "marche elec")] == ["Marché d'électricité"]
+    assert [entry["title"] for entry in suggest(client, "MARCHÉ")] == ["Marché d'électricité"]
+    assert suggest(client, "marchex") == []
+
+
+def test_the_header_box_is_a_combobox_source_for_suggestions(client):
+    html = client.get("/").content.decode()
+    assert f'data-suggest-url="{reverse("search_suggestions")}"' in html
+    assert "intranet/js/search_suggest" in html

@@ -99,6 +99,7 @@ NOT_PAGES = {
     "wagtailsites": {"pk"},
     "wagtailusers_users": {"pk"},
     "wagtailusers_groups": {"pk"},
+    "wagtailsearchpromotions": {"query_id"},  # the searches whose results editors promote
 }
 # Admin URLs without arguments that are not a screen to read: leaving, signing in, assets, error tests.
 NOT_SCREENS = {
