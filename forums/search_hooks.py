@@ -10,14 +10,13 @@ signal processor only sees Topic saves, and the posting actions update topic cou
 The receivers below are connected at start-up by forums.signal_handlers.
 """
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail import hooks
 
 from forums import access
 from forums.models import Post, Topic
-from intranet.search import update_search_index
+from intranet.search import reindex_on_commit
 
 
 class _Reader:
@@ -86,8 +85,7 @@ def only_readable_categories(request, sqs):
 
 
 def _reindex_topic(topic_id) -> None:
-    label, pk = Topic._meta.label, str(topic_id)
-    transaction.on_commit(lambda: update_search_index.enqueue(label, pk))
+    reindex_on_commit(Topic, topic_id)
 
 
 @receiver(post_save, sender=Post, dispatch_uid="forums.search.post_saved")

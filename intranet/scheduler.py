@@ -115,11 +115,14 @@ def start(interval: float = 30.0, stop: threading.Event | None = None) -> thread
 
 
 def _register_core_jobs() -> None:
+    from intranet.search import reconcile_search_index
     from intranet.tasks import prune_content_changes, send_daily_digests
 
     # The hour is read when due, so that settings overridden in tests or by environment apply.
     register("intranet.daily_digest", send_daily_digests, hour=lambda: settings.NOTIFICATION_DIGEST_HOUR)
     register("intranet.prune_content_changes", prune_content_changes, hour=4)
+    # The search index against the database, at night (the one worker writes the index).
+    register("intranet.reconcile_search_index", reconcile_search_index, hour=3)
 
 
 _register_core_jobs()

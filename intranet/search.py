@@ -9,9 +9,11 @@ creating it (later saves and deletes still go through here).
 """
 
 import logging
+from datetime import timedelta
 
 from django.apps import apps
 from django.db import models, transaction
+from django.utils import timezone
 from django_tasks import task
 from haystack import connections, indexes, signals
 from haystack.exceptions import NotHandled
@@ -87,37 +89,166 @@ class QueuedSignalProcessor(signals.BaseSignalProcessor):
         if created and getattr(instance, "search_indexed_in_batch", False):
             # Its app indexes such new objects in batches (chat messages: one task per burst, not per message).
             return
-        label, pk = sender._meta.label, instance.pk
-        transaction.on_commit(lambda: update_search_index.enqueue(label, str(pk)))
+        reindex_on_commit(sender, instance.pk)
 
     def handle_delete(self, sender, instance, **kwargs):
         if sender not in _indexed_models():
             return
-        label, identifier = sender._meta.label, get_identifier(instance)
-        transaction.on_commit(lambda: remove_from_search_index.enqueue(label, identifier))
+        remove_on_commit(get_identifier(instance))
+
+
+# Coalescing: one task per transaction --------------------------------------------------------------------------
+
+
+def _pending():
+    """The updates asked for on this connection (this thread) and not sent yet: {"updates": {}, "removals": {}}."""
+    connection = transaction.get_connection()
+    pending = getattr(connection, "_search_pending", None)
+    if pending is None:
+        pending = connection._search_pending = {"updates": {}, "removals": {}}
+    return pending
+
+
+def _send_pending() -> None:
+    """Run on commit: send every update asked for so far as one task. Each ask registers this callback; the
+    first to run after a commit sends them all, the others find nothing left. An ask whose transaction was rolled
+    back is sent with the next commit: the worker reads the database then, so it only costs a useless update."""
+    pending = _pending()
+    updates, removals = list(pending["updates"]), list(pending["removals"])
+    pending["updates"].clear()
+    pending["removals"].clear()
+    if updates or removals:
+        update_search_index_batch.enqueue([list(key) for key in updates], removals)
+
+
+def reindex_on_commit(model, pk) -> None:
+    """Ask the worker, once the transaction commits, to index the object again (or remove it if its index's
+    queryset no longer holds it). The asks of one transaction make one task: a reply that saves its post, its
+    topic and its category asks once per object, and the worker writes the index once."""
+    key = (model if isinstance(model, str) else model._meta.label, str(pk))
+    _pending()["updates"][key] = None
+    transaction.on_commit(_send_pending)
+
+
+def remove_on_commit(identifier: str) -> None:
+    """Ask the worker, once the transaction commits, to remove the document `app_label.model_name.pk`."""
+    _pending()["removals"][identifier] = None
+    transaction.on_commit(_send_pending)
+
+
+# The worker's side: batches, retries --------------------------------------------------------------------------
+
+MAX_ATTEMPTS = 6  # a batch that fails is retried after 10 s, 20 s, 40 s... then left to the nightly reconciliation
+
+
+def _write_batch(updates: list[list[str]], removals: list[str]) -> dict[str, int]:
+    unified = connections["default"].get_unified_index()
+    backend = connections["default"].get_backend()
+    by_model: dict[str, list[str]] = {}
+    for label, pk in updates:
+        by_model.setdefault(label, []).append(pk)
+    gone = set(removals)
+    written = 0
+    for label, pks in by_model.items():
+        model = apps.get_model(label)
+        try:
+            search_index = unified.get_index(model)
+        except NotHandled:
+            continue
+        instances = list(search_index.index_queryset().filter(pk__in=pks))
+        if instances:
+            backend.update(search_index, instances)
+            written += len(instances)
+        kept = {str(instance.pk) for instance in instances}
+        gone |= {f"{model._meta.app_label}.{model._meta.model_name}.{pk}" for pk in pks if pk not in kept}
+    for identifier in sorted(gone):
+        backend.remove(identifier)
+    return {"updated": written, "removed": len(gone)}
+
+
+@task()
+def update_search_index_batch(updates: list[list[str]], removals: list[str], attempt: int = 1) -> dict[str, int]:
+    """Index again the objects `updates` names ([model label, pk]: removed if their index's queryset no longer
+    holds them) and remove the documents `removals` names, one index write per model. A failure (the index
+    locked by another writer, a full disk) makes the batch run again later rather than be lost; haystack's
+    `silently_fail` is off here, so that such errors reach this task instead of its log only."""
+    backend = connections["default"].get_backend()
+    previous, backend.silently_fail = backend.silently_fail, False
+    try:
+        return _write_batch(updates, removals)
+    except Exception as error:  # noqa: BLE001 - whatever failed, the updates must not be lost
+        if attempt >= MAX_ATTEMPTS:
+            logger.error("Search index update given up after %s attempts (%s): %s", attempt, error, updates)
+            raise
+        logger.warning("Search index update failed (attempt %s), retried: %s", attempt, error)
+        retry = update_search_index_batch
+        if retry.get_backend().supports_defer:
+            retry = retry.using(run_after=timezone.now() + timedelta(seconds=10 * 2 ** (attempt - 1)))
+        retry.enqueue(updates, removals, attempt + 1)
+        return {"updated": 0, "removed": 0, "retried": attempt + 1}
+    finally:
+        backend.silently_fail = previous
 
 
 @task()
 def update_search_index(model_label: str, pk: str) -> str:
-    """Index the object if its index's queryset holds it, else remove it from the index."""
-    model = apps.get_model(model_label)
-    try:
-        search_index = connections["default"].get_unified_index().get_index(model)
-    except NotHandled:
-        return "not indexed"
-    instance = search_index.index_queryset().filter(pk=pk).first()
-    backend = connections["default"].get_backend()
-    if instance is None:
-        backend.remove(f"{model._meta.app_label}.{model._meta.model_name}.{pk}")
-        return "removed"
-    backend.update(search_index, [instance])
-    return "updated"
+    """Index the object if its index's queryset holds it, else remove it from the index (a batch of one)."""
+    done = update_search_index_batch.call([[model_label, str(pk)]], [])
+    return "updated" if done.get("updated") else "removed"
 
 
 @task()
 def remove_from_search_index(model_label: str, identifier: str) -> str:
-    connections["default"].get_backend().remove(identifier)
+    update_search_index_batch.call([], [identifier])
     return "removed"
+
+
+# Nightly reconciliation -----------------------------------------------------------------------------------------
+
+RECONCILE_BATCH = 500
+
+
+def indexed_ids(model) -> set[str]:
+    """The primary keys (as text) of `model`'s documents in the index."""
+    from haystack.utils import get_model_ct
+
+    backend = connections["default"].get_backend()
+    if hasattr(backend, "document_ids"):
+        return backend.document_ids(get_model_ct(model))
+    from haystack.query import SearchQuerySet
+
+    return {str(result.pk) for result in SearchQuerySet().models(model).all()}
+
+
+@task()
+def reconcile_search_index() -> dict[str, dict[str, int]]:
+    """Make the index hold exactly what the indexes' querysets hold: index what is missing (an update lost, a
+    worker stopped), remove what should not be there any more (deleted, unpublished, hidden: what became private
+    included). Says what it fixed in the log and, when it fixed anything, in the audit log (Wagtail admin)."""
+    unified = connections["default"].get_unified_index()
+    backend = connections["default"].get_backend()
+    report = {}
+    for model in unified.get_indexed_models():
+        search_index = unified.get_index(model)
+        wanted = {str(pk) for pk in search_index.index_queryset().values_list("pk", flat=True)}
+        present = indexed_ids(model)
+        missing, stale = sorted(wanted - present), sorted(present - wanted)
+        for start in range(0, len(missing), RECONCILE_BATCH):
+            batch = missing[start : start + RECONCILE_BATCH]
+            backend.update(search_index, list(search_index.index_queryset().filter(pk__in=batch)))
+        for pk in stale:
+            backend.remove(f"{model._meta.app_label}.{model._meta.model_name}.{pk}")
+        if missing or stale:
+            report[model._meta.label] = {"added": len(missing), "removed": len(stale)}
+    if report:
+        from intranet import audit
+        from intranet.models import AuditEvent
+
+        logger.warning("Search index reconciled: %s", report)
+        audit.record(AuditEvent.Action.SEARCH_INDEX_RECONCILED, actor_label="worker", fixed=report)
+    else:
+        logger.info("Search index reconciled: nothing to fix")
+    return report
 
 
 # What the search page shows of a hit ------------------------------------------------------------------------------

@@ -60,6 +60,15 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
                 )
         return content_field_name, schema
 
+    def document_ids(self, content_type: str) -> set[str]:
+        """The primary keys of the documents of `content_type` ("app_label.model_name") in the index, read from
+        its stored `django_id` fields (the nightly reconciliation compares them with the database)."""
+        if not self.setup_complete:
+            self.setup()
+        self.index = self.index.refresh()
+        with self.index.searcher() as searcher:
+            return {str(fields["django_id"]) for fields in searcher.documents(django_ct=content_type)}
+
 
 class FrenchWhooshEngine(WhooshEngine):
     backend = FrenchWhooshSearchBackend

@@ -1,12 +1,11 @@
 """Guides in the site search: hits are re-checked against the database for who may read them."""
 
-from django.db import transaction
 from django.dispatch import receiver
 from wagtail import hooks
 from wagtail.models import Page
 from wagtail.signals import page_unpublished
 
-from intranet.search import update_search_index
+from intranet.search import reindex_on_commit
 from knowledge.access import audiences_for, can_read_guide
 from knowledge.models import GuidePage
 
@@ -50,5 +49,4 @@ def reindex_unpublished_guide(sender, instance, **kwargs):
     """Unpublishing may save a plain Page (no GuidePage post_save): ask the worker to drop the guide anyway."""
     if not issubclass(sender, GuidePage):
         return
-    label, pk = GuidePage._meta.label, str(instance.pk)
-    transaction.on_commit(lambda: update_search_index.enqueue(label, pk))
+    reindex_on_commit(GuidePage, instance.pk)

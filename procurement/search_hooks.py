@@ -1,12 +1,11 @@
 """Notices in the site search: a hit is kept only if the notice is live now (the index may lag behind), and never
 the practice consultation (reached by its own link)."""
 
-from django.db import transaction
 from django.dispatch import receiver
 from wagtail import hooks
 from wagtail.signals import page_unpublished
 
-from intranet.search import update_search_index
+from intranet.search import reindex_on_commit
 from procurement.models import NoticePage
 
 
@@ -27,5 +26,4 @@ def reindex_unpublished_notice(sender, instance, **kwargs):
     """Unpublishing may save a plain Page (no NoticePage post_save): ask the worker to drop the notice anyway."""
     if not issubclass(sender, NoticePage):
         return
-    label, pk = NoticePage._meta.label, str(instance.pk)
-    transaction.on_commit(lambda: update_search_index.enqueue(label, pk))
+    reindex_on_commit(NoticePage, instance.pk)

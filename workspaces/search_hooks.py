@@ -16,12 +16,11 @@
   model (a `QuerySet.update()` of a soft deletion) calls `reindex()`, which asks the worker to re-index it.
 """
 
-from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import Truncator
 from wagtail import hooks
 
-from intranet.search import update_search_index
+from intranet.search import reindex_on_commit
 from workspaces import access
 from workspaces.models import Channel, ChannelMember, File, Message, Note
 from workspaces.search_indexes import plain_text
@@ -135,8 +134,7 @@ def reindex(model, pk) -> None:
     """Ask the worker, after commit, to index the object again (or remove it if its index no longer holds it).
 
     For writes that do not save the indexed model, e.g. a soft deletion by `QuerySet.update()`."""
-    label, pk = model._meta.label, str(pk)
-    transaction.on_commit(lambda: update_search_index.enqueue(label, pk))
+    reindex_on_commit(model, pk)
 
 
 @hooks.register("narrow_search_query")

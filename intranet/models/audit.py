@@ -34,6 +34,8 @@ class AuditEvent(models.Model):
         FORUM_MODERATION = "forum_moderation", _("Forum moderation")
         # A call for tender's legal events (published, amended, cancelled, opened, awarded...), verb in details.
         NOTICE_EVENT = "notice_event", _("Call for tender")
+        # The nightly check of the search index added missing documents or removed stale ones (counts in details).
+        SEARCH_INDEX_RECONCILED = "search_index_reconciled", _("Search index repaired")
 
     created_at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
     action = models.CharField(_("action"), max_length=32, choices=Action.choices, db_index=True)

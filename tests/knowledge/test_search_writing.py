@@ -1,0 +1,172 @@
+"""Writing the search index: one task per transaction, retried when the index cannot be written, and a nightly
+reconciliation that adds what is missing and removes what should not be there (what became private included)."""
+
+import threading
+
+import pytest
+from django.db import transaction
+from haystack import connections
+from haystack.query import SearchQuerySet
+
+from forums.models import Category, Topic
+from intranet import search
+from intranet.models import AuditEvent
+from knowledge.models import Audience, GuidePage
+from tests.forums.conftest import _add_post
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_search_index")]
+
+
+def indexed(model) -> set[int]:
+    return {int(pk) for pk in search.indexed_ids(model)}
+
+
+@pytest.fixture
+def enqueued(monkeypatch):
+    """The batches the transactions send to the worker, run as the worker would."""
+    sent = []
+    real = search.update_search_index_batch
+
+    class Spy:
+        def enqueue(self, updates, removals, *args):
+            sent.append((sorted(map(tuple, updates)), sorted(removals)))
+            return real.enqueue(updates, removals, *args)
+
+    monkeypatch.setattr(search, "update_search_index_batch", Spy())
+    return sent
+
+
+def now():
+    return search.timezone.now()
+
+
+def test_one_transaction_saving_an_object_many_times_sends_one_batch(
+    enqueued, buyer, django_capture_on_commit_callbacks
+):
+    category = Category.objects.create(name="Général", slug="general-w")
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        topic = Topic.objects.create(category=category, author=buyer, title="Ardoise", last_post_at=now())
+        _add_post(topic, buyer, "Ardoise de Bretagne.", 1, topic.last_post_at)
+        for title in ("Ardoise 1", "Ardoise 2", "Ardoise 3"):
+            topic.title = title
+            topic.save()
+        assert enqueued == []  # nothing before the commit
+    assert enqueued == [([("forums.Topic", str(topic.pk))], [])]
+    assert indexed(Topic) == {topic.pk}
+    assert [r.title for r in SearchQuerySet().models(Topic).auto_query("ardoise")] == ["Ardoise 3"]
+
+
+def test_a_rolled_back_transaction_sends_nothing_and_the_next_one_still_sends(
+    enqueued, buyer, django_capture_on_commit_callbacks
+):
+    category = Category.objects.create(name="Général", slug="general-r")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            lost = Topic.objects.create(category=category, author=buyer, title="Perdu", last_post_at=now())
+            raise RuntimeError
+    assert callbacks == [] and enqueued == []
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        kept = Topic.objects.create(category=category, author=buyer, title="Gardé", last_post_at=now())
+    # The rolled-back ask goes with the next commit: the worker finds no such topic and writes nothing for it.
+    # (SQLite may give the rolled-back topic's id again.)
+    assert len(enqueued) == 1
+    assert set(enqueued[0][0]) == {("forums.Topic", str(kept.pk)), ("forums.Topic", str(lost.pk))}
+    assert indexed(Topic) == {kept.pk}
+
+
+def test_a_deletion_in_the_batch_removes_the_document(enqueued, make_guide, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        guide = make_guide("Schiste")
+    assert indexed(GuidePage) == {guide.pk}
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        GuidePage.objects.get(pk=guide.pk).delete()
+    assert indexed(GuidePage) == set()
+
+
+def test_a_batch_that_fails_is_retried_and_nothing_is_lost(monkeypatch, make_guide, caplog):
+    guide = make_guide("Granite")  # not indexed: the test's transaction never commits
+    backend = connections["default"].get_backend()
+    real_update, failures = backend.update, []
+
+    def locked_twice(index, iterable, commit=True):
+        if len(failures) < 2:
+            failures.append(1)
+            raise OSError("index locked by another writer")
+        return real_update(index, iterable, commit=commit)
+
+    monkeypatch.setattr(backend, "update", locked_twice)
+    result = search.update_search_index_batch.call([[GuidePage._meta.label, str(guide.pk)]], [])
+    assert result == {"updated": 0, "removed": 0, "retried": 2}
+    assert len(failures) == 2 and indexed(GuidePage) == {guide.pk}
+    assert backend.silently_fail is True  # restored for the searches
+    assert "attempt 2" in caplog.text
+
+
+def test_two_writers_at_once_lose_no_update(transactional_db, make_guide):
+    """Two threads (as two processes would) write batches at the same moment: both documents are there after."""
+    guides = [make_guide(f"Quartzite {n}") for n in range(2)]
+    connections["default"].get_backend().clear()
+    errors = []
+    start = threading.Barrier(2)
+
+    def write(guide):
+        try:
+            start.wait()
+            search.update_search_index_batch.call([[GuidePage._meta.label, str(guide.pk)]], [])
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=write, args=(guide,)) for guide in guides]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    # Whoosh's AsyncWriter waits for the lock in a thread of its own when the index is busy.
+    for _ in range(50):
+        if indexed(GuidePage) == {guide.pk for guide in guides}:
+            break
+        threading.Event().wait(0.1)
+    assert indexed(GuidePage) == {guide.pk for guide in guides}
+
+
+def test_the_nightly_reconciliation_adds_the_missing_removes_the_stale_and_reports(
+    make_guide, buyer, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        present, lost = make_guide("Basalte présent"), make_guide("Basalte perdu")
+        unpublished = make_guide("Basalte dépublié")
+    backend = connections["default"].get_backend()
+    backend.remove(f"knowledge.guidepage.{lost.pk}")  # an update lost
+    # Unpublished without the worker hearing of it: still in the index, no longer in the queryset.
+    GuidePage.objects.filter(pk=unpublished.pk).update(live=False)
+    category = Category.objects.create(name="Général", slug="general-n")
+    with django_capture_on_commit_callbacks(execute=True):
+        hidden = Topic.objects.create(category=category, author=buyer, title="Caché", last_post_at=now())
+    Topic.objects.filter(pk=hidden.pk).update(is_hidden=True)  # hidden behind the worker's back
+    assert indexed(GuidePage) == {present.pk, unpublished.pk} and indexed(Topic) == {hidden.pk}
+
+    report = search.reconcile_search_index.call()
+    assert report == {
+        "knowledge.GuidePage": {"added": 1, "removed": 1},
+        "forums.Topic": {"added": 0, "removed": 1},
+    }
+    assert indexed(GuidePage) == {present.pk, lost.pk} and indexed(Topic) == set()
+    event = AuditEvent.objects.get(action=AuditEvent.Action.SEARCH_INDEX_RECONCILED)
+    assert event.details["fixed"] == report
+    # Nothing left to fix: nothing reported.
+    assert search.reconcile_search_index.call() == {}
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.SEARCH_INDEX_RECONCILED).count() == 1
+
+
+def test_a_guide_made_private_stays_private_in_the_index_after_the_worker(
+    client, make_guide, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        guide = make_guide("Obsidienne", Audience.EVERYONE)
+    assert SearchQuerySet().models(GuidePage).filter(audience=Audience.EVERYONE).count() == 1
+    guide.audience = Audience.BUYERS
+    with django_capture_on_commit_callbacks(execute=True):
+        guide.save_revision().publish()
+    assert SearchQuerySet().models(GuidePage).filter(audience=Audience.BUYERS).count() == 1
+    assert "Obsidienne" not in client.get("/recherche/", {"q": "obsidienne"}).content.decode()
