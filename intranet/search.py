@@ -30,7 +30,8 @@ class SiteDocument(indexes.SearchIndex):
     - `year`: its year, for the year facet;
     - `organization`: the ids of the organizations it belongs to (a notice's buyer, a workspace's organization, an
       organization-only forum category's organization), for the organization facet;
-    - `title_auto`: its title (`document_title`), found by the starts of its words for the header's suggestions.
+    - `title_auto`: its title (`document_title`), found by the starts of its words for the header's suggestions;
+    - `spelling`: the same title's words as written, from which « Did you mean … ? » picks its corrections.
     Years and ids are keyword lists, not integers nor analysed text: Whoosh counts facets of keywords exactly, and
     its text analyzer would drop one-character values. An index says how by overriding `document_date` and
     `document_organizations`.
@@ -41,6 +42,8 @@ class SiteDocument(indexes.SearchIndex):
     organization = indexes.MultiValueField()
     # The title suggested in the header's search box as one types (empty: never suggested, e.g. chat messages).
     title_auto = indexes.EdgeNgramField(null=True)
+    # The title's words as written (lower-cased, accents kept): the spelling suggestions' dictionary.
+    spelling = indexes.CharField(null=True, stored=False, analyzer=None)
 
     def document_date(self, obj):
         return None
@@ -49,6 +52,9 @@ class SiteDocument(indexes.SearchIndex):
         return str(obj)
 
     def prepare_title_auto(self, obj) -> str:
+        return self.document_title(obj)
+
+    def prepare_spelling(self, obj) -> str:
         return self.document_title(obj)
 
     def document_organizations(self, obj) -> list[int]:

@@ -44,10 +44,22 @@ def autocomplete_analyzer():
     return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | NgramFilter(2, 20, at="start")
 
 
+def spelling_analyzer():
+    """Whoosh, for the spelling suggestions' dictionary: words lower-cased, accents kept (« marché » is suggested
+    as written), no stop words."""
+    return RegexTokenizer() | LowercaseFilter() | StopFilter(stoplist=FRENCH_STOP_WORDS, minsize=2)
+
+
+# The fields whose words are kept as written rather than stemmed.
+SPELLING_FIELD = "spelling"
+
+
 class FrenchWhooshSearchBackend(WhooshSearchBackend):
     def build_schema(self, fields):
         for field in fields.values():
-            if field.field_type not in ("edge_ngram", "ngram") and getattr(field, "analyzer", None) is None:
+            if field.index_fieldname == SPELLING_FIELD:
+                field.analyzer = spelling_analyzer()
+            elif field.field_type not in ("edge_ngram", "ngram") and getattr(field, "analyzer", None) is None:
                 field.analyzer = french_analyzer()
         content_field_name, schema = super().build_schema(fields)
         for field in fields.values():
@@ -59,6 +71,24 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
                     TEXT(stored=True, analyzer=autocomplete_analyzer(), field_boost=field.boost),
                 )
         return content_field_name, schema
+
+    def corrections(self, words: list[str]) -> list[str]:
+        """Each word, or the closest word of the spelling dictionary (titles' words) when the word is not in it."""
+        if not self.setup_complete:
+            self.setup()
+        self.index = self.index.refresh()
+        corrected = []
+        with self.index.searcher() as searcher:
+            corrector = searcher.corrector(SPELLING_FIELD)
+            reader = searcher.reader()
+            for word in words:
+                lowered = word.lower()
+                if len(lowered) < 3 or (SPELLING_FIELD, lowered) in reader:
+                    corrected.append(word)
+                    continue
+                suggestions = corrector.suggest(lowered, limit=1, maxdist=2)
+                corrected.append(suggestions[0] if suggestions else word)
+        return corrected
 
     def document_ids(self, content_type: str) -> set[str]:
         """The primary keys of the documents of `content_type` ("app_label.model_name") in the index, read from

@@ -14,7 +14,9 @@ SITE_NAME = "Marchés & Partage"
 WAGTAIL_SITE_NAME = SITE_NAME
 
 INSTALLED_APPS = [
-    # haystack first: its update_index must win over Wagtail's (see ARCHITECTURE.md).
+    # Our update_index (haystack's with a progress bar) first, then haystack: both must win over Wagtail's
+    # command of the same name (see ARCHITECTURE.md).
+    "intranet.search_commands",
     "haystack",
     "daphne",
     "intranet",

@@ -183,6 +183,7 @@ class SearchView(TemplateView):
             logger.warning("Search is unavailable: %s", error)
             return {"result_count": 0, "results": [], "hits": [], "choice": choice}
         results = visible_results(self.request, hits)
+        suggestion = self.spelling_suggestion(query) if not page.paginator.count and not any(choice.values()) else ""
         promoted = self.promotions(query) if page.number == 1 and not any(choice.values()) else []
         # The index may lag a few seconds behind a change (the worker updates it after commit): hits of this page
         # that the database check dropped are not counted either.
@@ -194,6 +195,8 @@ class SearchView(TemplateView):
             "result_count": result_count,
             "results": results,
             "promoted": promoted,
+            "suggestion": suggestion,
+            "suggestion_url": self._link(suggestion, {}) if suggestion else "",
             "hits": [self.describe(result, terms) for result in results],
             "query_prefix": urlencode({"q": query, **state}) + "&",
             "type_facet": self.type_facet(query, state, type_counts, types),
@@ -203,6 +206,25 @@ class SearchView(TemplateView):
             ),
             "sort_links": self.sort_links(query, state),
         }
+
+    def spelling_suggestion(self, query: str) -> str:
+        """« Did you mean … ? » when nothing was found: the query with its unknown words replaced by the closest
+        words of the titles' dictionary, offered only if it finds something this reader may see (the same
+        engine filters), so that a suggestion never tells of a document the reader could not find."""
+        from haystack import connections
+
+        backend = connections["default"].get_backend()
+        if not hasattr(backend, "corrections"):
+            return ""
+        words = query.split()
+        try:
+            corrected = " ".join(backend.corrections(words))
+            if corrected.lower() == " ".join(words).lower() or not reader_query(self.request, corrected).count():
+                return ""
+        except (HaystackError, OSError, ValueError) as error:
+            logger.warning("Search is unavailable: %s", error)
+            return ""
+        return corrected
 
     def promotions(self, query: str) -> list[dict]:
         """The editors' promoted results for this exact search (Wagtail's search promotions), in their order: a

@@ -342,3 +342,21 @@ def test_the_header_box_is_a_combobox_source_for_suggestions(client):
     html = client.get("/").content.decode()
     assert f'data-suggest-url="{reverse("search_suggestions")}"' in html
     assert "intranet/js/search_suggest" in html
+
+
+def test_a_misspelt_search_gets_a_suggestion_only_towards_what_the_reader_may_see(client, login, make_guide, buyer):
+    public = make_guide("Restauration scolaire", Audience.EVERYONE)
+    private = make_guide("Dématérialisation des achats", Audience.BUYERS)
+    index_now(public, private)
+    _titles, count, response = search(client, q="restoration scolaire")
+    html = response.content.decode()
+    assert count == 0 and response.context["suggestion"] == "restauration scolaire"
+    assert 'href="?q=restauration+scolaire"' in html and "Vouliez-vous dire" in html
+    # The buyers' guide's words are never offered to a visitor, but are to a buyer.
+    _titles, count, response = search(client, q="dématérialisasion")
+    assert count == 0 and response.context["suggestion"] == ""
+    _titles, count, response = search(login(buyer), q="dématérialisasion")
+    assert response.context["suggestion"] == "dématérialisation"
+    # Nothing to correct: no suggestion.
+    _titles, count, response = search(client, q="xylophone")
+    assert response.context["suggestion"] == ""

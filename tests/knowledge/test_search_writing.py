@@ -170,3 +170,18 @@ def test_a_guide_made_private_stays_private_in_the_index_after_the_worker(
         guide.save_revision().publish()
     assert SearchQuerySet().models(GuidePage).filter(audience=Audience.BUYERS).count() == 1
     assert "Obsidienne" not in client.get("/recherche/", {"q": "obsidienne"}).content.decode()
+
+
+def test_rebuild_index_shows_a_progress_bar_per_model(make_guide):
+    import io
+
+    from django.core.management import call_command
+
+    for n in range(3):
+        make_guide(f"Calcaire {n}")
+    out = io.StringIO()
+    call_command("rebuild_index", interactive=False, verbosity=1, batchsize=2, stdout=out)
+    lines = [line for line in out.getvalue().splitlines() if line.strip().startswith("Guides [")]
+    assert len(lines) == 2  # one line per batch of two when the output is not a terminal
+    assert " 67 % 2/3" in lines[0] and "100 % 3/3" in lines[1] and "documents/s" in lines[1]
+    assert indexed(GuidePage) == {guide.pk for guide in GuidePage.objects.all()}
