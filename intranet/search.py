@@ -9,6 +9,8 @@ creating it (later saves and deletes still go through here).
 """
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.apps import apps
@@ -69,6 +71,22 @@ class SiteDocument(indexes.SearchIndex):
 
     def prepare_organization(self, obj) -> list[str]:
         return [str(pk) for pk in self.document_organizations(obj) if pk]
+
+
+@dataclass(frozen=True)
+class SearchFacet:
+    """A facet an app adds to the search page through the `register_search_facets` hook (a function returning a
+    list of them). Either `field`, a keyword field of its documents whose values the engine counts (`labels`
+    turns the values of a page into what is shown, in one query), or `choices`, a function returning
+    {value: (label, SQ condition)} counted one by one (conditions on dates, such as « open for bids »).
+    `param` is the URL parameter; a value chosen narrows every other count."""
+
+    param: str
+    label: str
+    field: str = ""
+    labels: Callable[[list[str]], dict[str, str]] | None = None
+    choices: Callable[[], dict[str, tuple[str, object]]] | None = None
+    limit: int = 12
 
 
 def _indexed_models():

@@ -1,11 +1,12 @@
 """Guides in the site search: hits are re-checked against the database for who may read them."""
 
 from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.models import Page
 from wagtail.signals import page_unpublished
 
-from intranet.search import reindex_on_commit
+from intranet.search import SearchFacet, reindex_on_commit
 from knowledge.access import audiences_for, can_read_guide
 from knowledge.models import GuidePage
 
@@ -50,3 +51,8 @@ def reindex_unpublished_guide(sender, instance, **kwargs):
     if not issubclass(sender, GuidePage):
         return
     reindex_on_commit(GuidePage, instance.pk)
+
+
+@hooks.register("register_search_facets")
+def guide_facets():
+    return [SearchFacet(param="etiquette", label=_("Tag"), field="tags")]

@@ -32,6 +32,9 @@ class NoticePageIndex(SiteDocument, indexes.Indexable):
     cpv = indexes.MultiValueField()
     department = indexes.MultiValueField()
     bids_deadline = indexes.DateTimeField(model_attr="bids_deadline")
+    # Cancelled, bids opened or decided: no longer open for bids whatever the deadline (the actions save the page).
+    closed_early = indexes.BooleanField()
+    cpv_division = indexes.MultiValueField()  # the first two digits of its CPV codes and its lots' (division facet)
     first_published_at = indexes.DateTimeField(model_attr="first_published_at", null=True)
 
     def get_model(self):
@@ -52,6 +55,12 @@ class NoticePageIndex(SiteDocument, indexes.Indexable):
 
     def prepare_department(self, notice: NoticePage) -> list[str]:
         return [notice.department]
+
+    def prepare_closed_early(self, notice: NoticePage) -> bool:
+        return bool(notice.cancelled_at or notice.opened_at or notice.outcome)
+
+    def prepare_cpv_division(self, notice: NoticePage) -> list[str]:
+        return sorted({code[:2] for code in self.prepare_cpv(notice) if code[:2].isdigit()})
 
     def document_date(self, notice: NoticePage):
         return notice.first_published_at

@@ -11,6 +11,7 @@
 """
 
 import logging
+import re
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -93,6 +94,15 @@ def searchable_types() -> dict[str, object]:
     return {get_model_ct(model): model for model in models}
 
 
+# A facet value from the address: words, digits, spaces and a few signs, never a quote (it goes in a quoted term).
+FACET_VALUE = re.compile(r"[\w .'’&()/-]{1,100}")
+
+
+def registered_facets() -> list:
+    """The facets the apps add (`register_search_facets` hooks), in the apps' order."""
+    return [facet for register in hooks.get_hooks("register_search_facets") for facet in register()]
+
+
 def _exact(value: str) -> Raw:
     return Raw(f'"{value}"')
 
@@ -160,28 +170,42 @@ class SearchView(TemplateView):
             "year": params.get("year", "") if params.get("year", "").isdigit() else "",
             "sort": params.get("sort", "") if params.get("sort", "") in SORTS else "",
         }
-        context.update(self.search(raw_query, terms, choice, types))
+        facets = registered_facets()
+        for facet in facets:
+            value = params.get(facet.param, "")
+            valid = value in facet.choices() if facet.choices else bool(FACET_VALUE.fullmatch(value))
+            choice[facet.param] = value if valid else ""
+        context.update(self.search(raw_query, terms, choice, types, facets))
         return context
 
-    def search(self, query: str, terms, choice: dict, types: dict) -> dict:
+    def search(self, query: str, terms, choice: dict, types: dict, extra_facets: list) -> dict:
         try:
             base = reader_query(self.request, query)
             if choice["organization"]:
                 base = base.filter(SQ(organization=_exact(choice["organization"])))
             if choice["year"]:
                 base = base.filter(SQ(year=_exact(choice["year"])))
-            sqs = base.filter(django_ct=_exact(choice["type"])) if choice["type"] else base
-            if SORTS[choice["sort"]]:
-                sqs = sqs.order_by(SORTS[choice["sort"]])
-            sqs = sqs.facet("organization").facet("year").load_all()
+            for facet in extra_facets:
+                value = choice[facet.param]
+                if value:
+                    condition = facet.choices()[value][1] if facet.choices else SQ(**{facet.field: _exact(value)})
+                    base = base.filter(condition)
+            narrowed = base.filter(django_ct=_exact(choice["type"])) if choice["type"] else base
+            sqs = narrowed.order_by(SORTS[choice["sort"]]) if SORTS[choice["sort"]] else narrowed
+            sqs = sqs.facet("organization").facet("year")
+            for facet in extra_facets:
+                if facet.field:
+                    sqs = sqs.facet(facet.field)
+            sqs = sqs.load_all()
             page = Paginator(sqs, RESULTS_PER_PAGE).get_page(self.request.GET.get("page"))
             hits = list(page.object_list)
             facets = sqs.facet_counts().get("fields", {}) if page.paginator.count else {}
             type_counts = dict(base.facet("django_ct").facet_counts().get("fields", {}).get("django_ct", []))
+            extra = self.extra_facets(query, choice, extra_facets, facets, narrowed, page.paginator.count)
         except (HaystackError, OSError, ValueError) as error:
             # No search index yet, or the Whoosh directory is missing or unwritable: the page still answers.
             logger.warning("Search is unavailable: %s", error)
-            return {"result_count": 0, "results": [], "hits": [], "choice": choice}
+            return {"result_count": 0, "results": [], "hits": [], "choice": choice, "extra_facets": []}
         results = visible_results(self.request, hits)
         suggestion = self.spelling_suggestion(query) if not page.paginator.count and not any(choice.values()) else ""
         promoted = self.promotions(query) if page.number == 1 and not any(choice.values()) else []
@@ -205,7 +229,40 @@ class SearchView(TemplateView):
                 query, state, "year", sorted((item for item in facets.get("year", []) if item[0]), reverse=True)
             ),
             "sort_links": self.sort_links(query, state),
+            "extra_facets": extra,
         }
+
+    def extra_facets(self, query: str, choice: dict, facets: list, counts: dict, narrowed, total: int) -> list:
+        """The apps' facets with their counts: a field's values counted by the engine with the results, or each
+        choice's condition counted on the narrowed hits (only when there are hits)."""
+        state = {key: value for key, value in choice.items() if value}
+        shown = []
+        for facet in facets:
+            if facet.choices:
+                if not total and not choice[facet.param]:
+                    continue
+                pairs = [
+                    (value, label, narrowed.filter(condition).count())
+                    for value, (label, condition) in facet.choices().items()
+                ]
+            else:
+                values = [(str(value), count) for value, count in counts.get(facet.field, []) if value]
+                values = values[: facet.limit]
+                labels = facet.labels([value for value, _count in values]) if facet.labels else {}
+                pairs = [(value, labels.get(value, value), count) for value, count in values]
+            entries = [
+                {
+                    "label": str(label),
+                    "count": count,
+                    "selected": choice[facet.param] == value,
+                    "url": self._toggle(query, state, facet.param, value),
+                }
+                for value, label, count in pairs
+                if count or choice[facet.param] == value
+            ]
+            if entries:
+                shown.append({"param": facet.param, "title": str(facet.label), "entries": entries})
+        return shown
 
     def spelling_suggestion(self, query: str) -> str:
         """« Did you mean … ? » when nothing was found: the query with its unknown words replaced by the closest

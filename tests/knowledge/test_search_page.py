@@ -360,3 +360,20 @@ def test_a_misspelt_search_gets_a_suggestion_only_towards_what_the_reader_may_se
     # Nothing to correct: no suggestion.
     _titles, count, response = search(client, q="xylophone")
     assert response.context["suggestion"] == ""
+
+
+def test_guides_are_narrowed_by_tag(client, make_guide):
+    index_now(
+        make_guide("Marbre et voirie", tags=("voirie", "mapa")),
+        make_guide("Marbre et écoles", tags=("écoles",)),
+    )
+    _titles, count, response = search(client, q="marbre")
+    facets = {facet["param"]: facet for facet in response.context["extra_facets"]}
+    assert facets["etiquette"]["title"] == "Étiquette"
+    assert {entry["label"]: entry["count"] for entry in facets["etiquette"]["entries"]} == {
+        "voirie": 1,
+        "mapa": 1,
+        "écoles": 1,
+    }
+    titles, count, _response = search(client, q="marbre", etiquette="écoles")
+    assert (titles, count) == (["Marbre et écoles"], 1)

@@ -64,3 +64,45 @@ def test_home_page_shows_the_newest_open_notices(client, home_page, make_notice)
     assert "Latest calls for tender" in html
     assert "Avis ouvert 5" in html and "Avis ouvert 1" in html and "Avis ouvert 0" not in html
     assert "Avis clos" not in html
+
+
+def test_the_search_page_narrows_notices_by_bid_status_and_cpv_division(client, make_notice, buyer):
+    """Open for bids: deadline ahead and not cancelled; the CPV division facet names divisions in French."""
+    import datetime
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    open_works = make_notice("Jaspe voirie", main_cpv="45233140-2")
+    make_notice("Jaspe nettoyage", main_cpv="90910000-9")
+    past = timezone.now() - datetime.timedelta(days=1)
+    make_notice(
+        "Jaspe clos", main_cpv="45000000-7", questions_deadline=past - datetime.timedelta(days=1), bids_deadline=past
+    )
+    cancelled = make_notice("Jaspe annulé", main_cpv="90910000-9")
+    NoticePage.objects.filter(pk=cancelled.pk).update(cancelled_at=timezone.now())
+    index = notice_index()
+    connections["default"].get_backend().update(index, list(index.index_queryset()))
+
+    def search(**params):
+        response = client.get(reverse("search"), {"q": "jaspe", **params})
+        facets = {facet["param"]: facet["entries"] for facet in response.context["extra_facets"]}
+        titles = sorted(result.object.title for result in response.context["results"])
+        return titles, facets, response
+
+    titles, facets, response = search()
+    assert len(titles) == 4
+    assert {(entry["label"], entry["count"]) for entry in facets["statut"]} == {("Open for bids", 2), ("Closed", 2)}
+    divisions = {entry["label"]: entry["count"] for entry in facets["cpv"]}
+    assert sorted(divisions.values()) == [2, 2] and divisions["45 – Travaux de construction"] == 2
+    assert any(label.startswith("90 – Services d'évacuation des eaux usées") for label in divisions)
+    html = response.content.decode()
+    assert "Travaux de construction" in html
+
+    titles, facets, _response = search(statut="ouverts")
+    assert titles == ["Jaspe nettoyage", "Jaspe voirie"]
+    titles, facets, _response = search(statut="ouverts", cpv="45")
+    assert titles == ["Jaspe voirie"] == [open_works.title]
+    # Forged values are ignored.
+    titles, _facets, _response = search(statut="tous", cpv='45" OR x')
+    assert len(titles) == 4
