@@ -125,19 +125,28 @@ class QueuedSignalProcessor(signals.BaseSignalProcessor):
 
 
 def _pending():
-    """The updates asked for on this connection (this thread) and not sent yet: {"updates": {}, "removals": {}}."""
+    """The updates asked for on this connection (this thread) and not sent yet: {"updates": {}, "removals": {}}.
+
+    Asks left by a transaction that was rolled back (no `_send_pending` waits in `run_on_commit` any more) are
+    dropped before new ones are added. Django gives `run_on_commit` a new list at each commit or rollback, so the
+    list is only searched when it changed since the last ask."""
     connection = transaction.get_connection()
     pending = getattr(connection, "_search_pending", None)
     if pending is None:
-        pending = connection._search_pending = {"updates": {}, "removals": {}}
+        pending = connection._search_pending = {"updates": {}, "removals": {}, "owner": None}
+    if pending["owner"] is not connection.run_on_commit:
+        if not any(entry[1] is _send_pending for entry in connection.run_on_commit):
+            pending["updates"].clear()
+            pending["removals"].clear()
+        pending["owner"] = connection.run_on_commit
     return pending
 
 
 def _send_pending() -> None:
     """Run on commit: send every update asked for so far as one task. Each ask registers this callback; the
-    first to run after a commit sends them all, the others find nothing left. An ask whose transaction was rolled
-    back is sent with the next commit: the worker reads the database then, so it only costs a useless update."""
-    pending = _pending()
+    first to run after a commit sends them all, the others find nothing left. An ask made in a savepoint that was
+    rolled back goes with its transaction's: the worker reads the database then, so it costs a useless update."""
+    pending = getattr(transaction.get_connection(), "_search_pending", None) or {"updates": {}, "removals": {}}
     updates, removals = list(pending["updates"]), list(pending["removals"])
     pending["updates"].clear()
     pending["removals"].clear()
