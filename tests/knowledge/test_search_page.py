@@ -377,3 +377,11 @@ def test_guides_are_narrowed_by_tag(client, make_guide):
     }
     titles, count, _response = search(client, q="marbre", etiquette="écoles")
     assert (titles, count) == (["Marbre et écoles"], 1)
+
+
+def test_the_forums_have_their_own_search_box_scoped_to_topics(client, content):
+    html = client.get(reverse("forums:index")).content.decode()
+    assert '<input type="hidden" name="type" value="forums.topic">' in html
+    assert '<label for="forum-search-q">' in html
+    titles, count, _response = search(client, q="zircon", type="forums.topic")
+    assert (titles, count) == (["Sujet public"], 1)
