@@ -10,9 +10,10 @@ when it is used.
 """
 
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
+from haystack.constants import DJANGO_CT
 from whoosh import lang
 from whoosh.analysis import CharsetFilter, LowercaseFilter, NgramFilter, RegexTokenizer, StemFilter, StopFilter
-from whoosh.fields import TEXT
+from whoosh.fields import ID, KEYWORD, TEXT
 from whoosh.support.charset import accent_map
 
 # The elided forms: « l' », « d' », « qu' »... (the tokenizer splits at the apostrophe and leaves them alone).
@@ -52,6 +53,8 @@ def spelling_analyzer():
 
 # The fields whose words are kept as written rather than stemmed.
 SPELLING_FIELD = "spelling"
+# Facet fields with one value per document at most: stored as columns, which Whoosh counts fastest.
+SINGLE_VALUED_FACETS = ("organization", "year")
 
 
 class FrenchWhooshSearchBackend(WhooshSearchBackend):
@@ -62,6 +65,15 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
             elif field.field_type not in ("edge_ngram", "ngram") and getattr(field, "analyzer", None) is None:
                 field.analyzer = french_analyzer()
         content_field_name, schema = super().build_schema(fields)
+        # The type facet counts `django_ct` on every search: as a column Whoosh reads it directly instead of
+        # rebuilding a document → type table from the postings each time (150 ms at 5,000 documents).
+        schema.remove(DJANGO_CT)
+        schema.add(DJANGO_CT, ID(stored=True, sortable=True))
+        # The same for the facets whose documents hold one value at most (`SiteDocument`).
+        for name in SINGLE_VALUED_FACETS:
+            if name in schema.names():
+                schema.remove(name)
+                schema.add(name, KEYWORD(stored=True, commas=True, scorable=True, sortable=True))
         for field in fields.values():
             if field.field_type == "edge_ngram":
                 # haystack's NGRAMWORDS folds no accents: « marche » typed would not find « Marché ».
@@ -89,6 +101,35 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
                 suggestions = corrector.suggest(lowered, limit=1, maxdist=2)
                 corrected.append(suggestions[0] if suggestions else word)
         return corrected
+
+    def facet_counts(self, query_string: str, fields: dict[str, bool], queries: dict[str, dict[str, str]]) -> dict:
+        """Every facet of the search page in one Whoosh search: {facet: {value: count}}. `fields` maps a field to
+        whether a document may hold several values (haystack counts every field as if it might, which makes
+        Whoosh rebuild a table of every document's values at each search; a single-valued column is read as is);
+        `queries` maps a facet to {value: query string} (« open for bids »: a date condition), which haystack's
+        Whoosh backend does not count at all."""
+        from whoosh import sorting
+
+        if not self.setup_complete:
+            self.setup()
+        self.index = self.index.refresh()
+        facets = {
+            name: sorting.FieldFacet(name, allow_overlap=multi, maptype=sorting.Count) for name, multi in fields.items()
+        }
+        for name, choices in queries.items():
+            facets[name] = sorting.QueryFacet(
+                {value: self.parser.parse(condition) for value, condition in choices.items()},
+                allow_overlap=True,
+                maptype=sorting.Count,
+            )
+        parsed = self.parser.parse(query_string)
+        if parsed is None or not facets:
+            return {name: {} for name in facets}
+        with self.index.searcher() as searcher:
+            results = searcher.search(parsed, limit=1, groupedby=facets)
+            return {
+                name: {key: count for key, count in results.groups(name).items() if key is not None} for name in facets
+            }
 
     def document_ids(self, content_type: str) -> set[str]:
         """The primary keys of the documents of `content_type` ("app_label.model_name") in the index, read from

@@ -190,6 +190,9 @@ else:
     }
 # Web processes never write the index (Whoosh has one writer): the worker does.
 HAYSTACK_SIGNAL_PROCESSOR = "intranet.search.QueuedSignalProcessor"
+# Every indexed model is registered: no extra query restricting each search to the registered models (with Whoosh
+# a second search over every document; a document of a model no longer indexed is dropped when read anyway).
+HAYSTACK_LIMIT_TO_REGISTERED_MODELS = False
 
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 

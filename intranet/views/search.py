@@ -76,6 +76,33 @@ def dropped_from_page(page, results: list) -> int:
     return max(0, on_page - len(results))
 
 
+class _OnePass:
+    """A SearchQuerySet for Django's Paginator that runs the engine once for the page asked for: the page is read
+    first, and its search gives the count. (The Paginator counts first, which would run the search twice.)"""
+
+    def __init__(self, sqs):
+        self.sqs = sqs
+        self.requested = 1
+
+    def ask(self, number) -> None:
+        try:
+            self.requested = max(1, int(number))
+        except (TypeError, ValueError):
+            self.requested = 1
+
+    def count(self) -> int:
+        if self.sqs._result_count is None:
+            start = (self.requested - 1) * RESULTS_PER_PAGE
+            self.sqs[start : start + RESULTS_PER_PAGE]  # runs the search; the count comes with it
+        return self.sqs.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, item):
+        return self.sqs[item]
+
+
 class _Promoted:
     """A promoted page shaped like a search hit, so that the apps' `filter_search_results` hooks check it."""
 
@@ -101,6 +128,41 @@ FACET_VALUE = re.compile(r"[\w .'’&()/-]{1,100}")
 def registered_facets() -> list:
     """The facets the apps add (`register_search_facets` hooks), in the apps' order."""
     return [facet for register in hooks.get_hooks("register_search_facets") for facet in register()]
+
+
+def _query_string(condition) -> str:
+    """The engine's query string of a haystack condition (SQ)."""
+    return SearchQuerySet().filter(condition).query.build_query()
+
+
+def facet_counts(base, narrowed, type_chosen: bool, extra_facets: list) -> dict[str, dict[str, int]]:
+    """{facet: {value: count}} for the type (counted on `base`: every type for the other choices), organization,
+    year and the apps' facets (counted on `narrowed`). With Whoosh in one or two searches (`facet_counts` of
+    intranet.search_backends); with another engine through haystack's facets and a count per choice."""
+    from haystack import connections
+
+    fields = {"organization": False, "year": False, **{facet.field: True for facet in extra_facets if facet.field}}
+    choices = {facet.param: facet.choices() for facet in extra_facets if facet.choices}
+    backend = connections["default"].get_backend()
+    if hasattr(backend, "facet_counts"):
+        queries = {
+            param: {value: _query_string(condition) for value, (_label, condition) in options.items()}
+            for param, options in choices.items()
+        }
+        wanted = fields if type_chosen else {"django_ct": False, **fields}
+        counts = backend.facet_counts(narrowed.query.build_query(), wanted, queries)
+        if type_chosen:
+            counts.update(backend.facet_counts(base.query.build_query(), {"django_ct": False}, {}))
+        return counts
+    sqs = narrowed
+    for field in fields:
+        sqs = sqs.facet(field)
+    found = sqs.facet_counts().get("fields", {})
+    counts = {field: dict(found.get(field, [])) for field in fields}
+    counts["django_ct"] = dict(base.facet("django_ct").facet_counts().get("fields", {}).get("django_ct", []))
+    for param, options in choices.items():
+        counts[param] = {value: narrowed.filter(condition).count() for value, (_label, condition) in options.items()}
+    return counts
 
 
 def _exact(value: str) -> Raw:
@@ -192,16 +254,14 @@ class SearchView(TemplateView):
                     base = base.filter(condition)
             narrowed = base.filter(django_ct=_exact(choice["type"])) if choice["type"] else base
             sqs = narrowed.order_by(SORTS[choice["sort"]]) if SORTS[choice["sort"]] else narrowed
-            sqs = sqs.facet("organization").facet("year")
-            for facet in extra_facets:
-                if facet.field:
-                    sqs = sqs.facet(facet.field)
-            sqs = sqs.load_all()
-            page = Paginator(sqs, RESULTS_PER_PAGE).get_page(self.request.GET.get("page"))
+            one_pass = _OnePass(sqs.load_all())
+            one_pass.ask(self.request.GET.get("page"))
+            page = Paginator(one_pass, RESULTS_PER_PAGE).get_page(self.request.GET.get("page"))
             hits = list(page.object_list)
-            facets = sqs.facet_counts().get("fields", {}) if page.paginator.count else {}
-            type_counts = dict(base.facet("django_ct").facet_counts().get("fields", {}).get("django_ct", []))
-            extra = self.extra_facets(query, choice, extra_facets, facets, narrowed, page.paginator.count)
+            counts = facet_counts(base, narrowed, bool(choice["type"]), extra_facets) if page.paginator.count else {}
+            type_counts = counts.get("django_ct", {})
+            facets = {name: sorted(values.items(), key=lambda item: -item[1]) for name, values in counts.items()}
+            extra = self.extra_facets(query, choice, extra_facets, counts)
         except (HaystackError, OSError, ValueError) as error:
             # No search index yet, or the Whoosh directory is missing or unwritable: the page still answers.
             logger.warning("Search is unavailable: %s", error)
@@ -232,21 +292,17 @@ class SearchView(TemplateView):
             "extra_facets": extra,
         }
 
-    def extra_facets(self, query: str, choice: dict, facets: list, counts: dict, narrowed, total: int) -> list:
-        """The apps' facets with their counts: a field's values counted by the engine with the results, or each
-        choice's condition counted on the narrowed hits (only when there are hits)."""
+    def extra_facets(self, query: str, choice: dict, facets: list, counts: dict) -> list:
+        """The apps' facets with their counts (`facet_counts`), as the template lists them."""
         state = {key: value for key, value in choice.items() if value}
         shown = []
         for facet in facets:
             if facet.choices:
-                if not total and not choice[facet.param]:
-                    continue
-                pairs = [
-                    (value, label, narrowed.filter(condition).count())
-                    for value, (label, condition) in facet.choices().items()
-                ]
+                found = counts.get(facet.param, {})
+                pairs = [(value, label, found.get(value, 0)) for value, (label, _condition) in facet.choices().items()]
             else:
-                values = [(str(value), count) for value, count in counts.get(facet.field, []) if value]
+                found = counts.get(facet.field, {})
+                values = sorted(((str(value), count) for value, count in found.items() if value), key=lambda i: -i[1])
                 values = values[: facet.limit]
                 labels = facet.labels([value for value, _count in values]) if facet.labels else {}
                 pairs = [(value, labels.get(value, value), count) for value, count in values]
