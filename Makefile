@@ -76,6 +76,7 @@ bench: install messages
 	$(PY) bench/procurement.py
 	$(PY) bench/chat.py
 	$(PY) bench/upload.py
+	$(PY) bench/search.py
 
 clean:
 	rm -rf var/db.sqlite3* var/whoosh_index var/bench

@@ -7,6 +7,8 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
+from intranet.settings.search_url import parse_search_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
@@ -174,13 +176,7 @@ PAGE_CACHE_SKIP_PREFIXES = ("/admin/", "/televersements/", "/ws/", "/bench/", "/
 # Search: Whoosh in var/ unless SEARCH_URL names an Elasticsearch 7 server.
 SEARCH_URL = os.environ.get("SEARCH_URL", "")
 if SEARCH_URL:
-    HAYSTACK_CONNECTIONS = {
-        "default": {
-            "ENGINE": "intranet.search_elasticsearch.FrenchElasticsearch7SearchEngine",
-            "URL": SEARCH_URL,
-            "INDEX_NAME": os.environ.get("SEARCH_INDEX", "intranet"),
-        }
-    }
+    HAYSTACK_CONNECTIONS = {"default": parse_search_url(SEARCH_URL, os.environ.get("SEARCH_INDEX", "intranet"))}
 else:
     HAYSTACK_CONNECTIONS = {
         "default": {

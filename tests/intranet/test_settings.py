@@ -181,3 +181,28 @@ def test_email_url_is_read_from_the_environment(tmp_path):
     result = run(code, "intranet.settings.dev", tmp_path, EMAIL_URL="smtp+ssl://u:p@mail.example.fr")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django.core.mail.backends.smtp.EmailBackend", "mail.example.fr", "465", "True"]
+
+
+def test_search_url_names_the_elasticsearch_server_and_index():
+    from intranet.settings.search_url import parse_search_url
+
+    assert parse_search_url("elasticsearch://es.local:9200/marches") == {
+        "ENGINE": "intranet.search_elasticsearch.FrenchElasticsearch7SearchEngine",
+        "URL": "http://es.local:9200/",
+        "INDEX_NAME": "marches",
+    }
+    secure = parse_search_url("elasticsearchs://moi:secret@es.local:9243", "intranet")
+    assert secure["URL"] == "https://es.local:9243/" and secure["INDEX_NAME"] == "intranet"
+    assert secure["KWARGS"] == {"http_auth": ("moi", "secret")}
+    with pytest.raises(ImproperlyConfigured, match="elasticsearch://host:9200/index"):
+        parse_search_url("whoosh:///tmp/index")
+
+
+def test_the_site_starts_on_elasticsearch_with_search_url(tmp_path):
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.HAYSTACK_CONNECTIONS['default']['URL'], settings.HAYSTACK_CONNECTIONS['default']['INDEX_NAME'])"
+    )
+    result = run(code, "intranet.settings.dev", tmp_path, SEARCH_URL="elasticsearch://127.0.0.1:9200/essai")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["http://127.0.0.1:9200/", "essai"]
