@@ -69,19 +69,12 @@ def drop_unreadable_forum_hits(request, results):
     return kept
 
 
-@hooks.register("narrow_search_query")
-def only_readable_categories(request, sqs):
-    """At the engine: a topic is a hit only for those who may read its category, so that counts, facets and pages
-    are exact. Hidden and merged topics are not in the index; the read-time filter above still decides."""
-    from haystack.inputs import Raw
-    from haystack.query import SQ
-    from haystack.utils import get_model_ct
-
-    not_a_topic = ~SQ(django_ct=Raw(f'"{get_model_ct(Topic)}"'))
-    readable = sorted(access.readable_category_ids(request.user))
-    if not readable:
-        return sqs.filter(not_a_topic)
-    return sqs.filter(not_a_topic | SQ(category_id__in=readable))
+@hooks.register("search_access_keys")
+def readable_categories(request) -> list[str]:
+    """At the engine: a topic (key "cat-<category>") is a hit only for those who may read its category, so that
+    counts, facets and pages are exact. Hidden and merged topics are not in the index; the read-time filter above
+    still decides."""
+    return [f"cat-{pk}" for pk in sorted(access.readable_category_ids(request.user))]
 
 
 def _reindex_topic(topic_id) -> None:

@@ -51,6 +51,9 @@ class TopicIndex(SiteDocument, indexes.Indexable):
     def prepare_solved(self, topic: Topic) -> bool:
         return topic.solution_id is not None
 
+    def document_access(self, topic: Topic) -> list[str]:
+        return [f"cat-{topic.category_id}"]  # readers of its category (forums.search_hooks)
+
     def document_date(self, topic: Topic):
         return topic.last_post_at
 

@@ -33,7 +33,10 @@ class SiteDocument(indexes.SearchIndex):
     - `organization`: the ids of the organizations it belongs to (a notice's buyer, a workspace's organization, an
       organization-only forum category's organization), for the organization facet;
     - `title_auto`: its title (`document_title`), found by the starts of its words for the header's suggestions;
-    - `spelling`: the same title's words as written, from which « Did you mean … ? » picks its corrections.
+    - `spelling`: the same title's words as written, from which « Did you mean … ? » picks its corrections;
+    - `access`: the keys that let a reader find it (`document_access`): the search matches a document only if
+      the reader holds one of them (`intranet.views.search.reader_keys`). One positive condition is what makes
+      the engine fast; the database re-check on read still decides what is shown.
     Years and ids are keyword lists, not integers nor analysed text: Whoosh counts facets of keywords exactly, and
     its text analyzer would drop one-character values. An index says how by overriding `document_date` and
     `document_organizations`.
@@ -46,6 +49,9 @@ class SiteDocument(indexes.SearchIndex):
     title_auto = indexes.EdgeNgramField(null=True)
     # The title's words as written (lower-cased, accents kept): the spelling suggestions' dictionary.
     spelling = indexes.CharField(null=True, stored=False, analyzer=None)
+    # Who may find it, as keys such as "public", "cat-12", "aud-members", "ws-5", "ch-7" (`document_access`);
+    # a reader's keys come from the apps' `search_access_keys` hooks. No key, no reader.
+    access = indexes.MultiValueField()
 
     def document_date(self, obj):
         return None
@@ -58,6 +64,12 @@ class SiteDocument(indexes.SearchIndex):
 
     def prepare_spelling(self, obj) -> str:
         return self.document_title(obj)
+
+    def document_access(self, obj) -> list[str]:
+        return []
+
+    def prepare_access(self, obj) -> list[str]:
+        return self.document_access(obj)
 
     def document_organizations(self, obj) -> list[int]:
         return []

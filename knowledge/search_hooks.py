@@ -33,16 +33,11 @@ def drop_unreadable_guides(request, results):
     return kept
 
 
-@hooks.register("narrow_search_query")
-def only_readable_audiences(request, sqs):
-    """At the engine: a guide is a hit only for the audiences allowed to read it (exact counts and facets); the
-    read-time filter above still decides from the database."""
-    from haystack.inputs import Raw
-    from haystack.query import SQ
-    from haystack.utils import get_model_ct
-
-    not_a_guide = ~SQ(django_ct=Raw(f'"{get_model_ct(GuidePage)}"'))
-    return sqs.filter(not_a_guide | SQ(audience__in=[str(audience) for audience in audiences_for(request.user)]))
+@hooks.register("search_access_keys")
+def readable_audiences(request) -> list[str]:
+    """At the engine: a guide (key "aud-<audience>") is a hit only for the audiences allowed to read it (exact
+    counts and facets); the read-time filter above still decides from the database."""
+    return [f"aud-{audience}" for audience in audiences_for(request.user)]
 
 
 @receiver(page_unpublished)

@@ -46,6 +46,9 @@ class GuidePageIndex(SiteDocument, indexes.Indexable):
     def prepare_tags(self, guide: GuidePage) -> list[str]:
         return self._tag_names(guide)
 
+    def document_access(self, guide: GuidePage) -> list[str]:
+        return [f"aud-{guide.audience}"]  # readers of its audience (knowledge.search_hooks)
+
     def document_date(self, guide: GuidePage):
         return guide.last_published_at
 

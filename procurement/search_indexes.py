@@ -62,6 +62,9 @@ class NoticePageIndex(SiteDocument, indexes.Indexable):
     def prepare_cpv_division(self, notice: NoticePage) -> list[str]:
         return sorted({code[:2] for code in self.prepare_cpv(notice) if code[:2].isdigit()})
 
+    def document_access(self, notice: NoticePage) -> list[str]:
+        return ["public"]  # only published notices are indexed: everyone may read them
+
     def document_date(self, notice: NoticePage):
         return notice.first_published_at
 

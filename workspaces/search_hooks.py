@@ -16,6 +16,7 @@
   model (a `QuerySet.update()` of a soft deletion) calls `reindex()`, which asks the worker to re-index it.
 """
 
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import Truncator
 from wagtail import hooks
@@ -137,29 +138,19 @@ def reindex(model, pk) -> None:
     reindex_on_commit(model, pk)
 
 
-@hooks.register("narrow_search_query")
-def only_the_readers_workspaces(request, sqs):
-    """At the engine: a workspace's documents are candidates only for its members, so that thousands of chat
-    messages of other workspaces never fill the site search's candidates and push out what the reader may see.
-    The read-time filter above still decides (restricted channels, deletions, memberships changed since)."""
-    from haystack.inputs import Raw
-    from haystack.query import SQ
-    from haystack.utils import get_model_ct
-
-    workspace_types = [get_model_ct(model) for model in (Message, Note, File)]
+@hooks.register("search_access_keys")
+def readable_workspaces_and_channels(request) -> list[str]:
+    """At the engine: a workspace's notes and files (key "ws-<workspace>") are hits only for its members, and a
+    channel's messages (key "ch-<channel>") only for those who read the channel (open channels of their
+    workspaces, restricted ones they were added to), so that other workspaces' messages never count. The
+    read-time filter above still decides (deletions, memberships changed since). Two queries."""
     mine = sorted(access.my_workspaces(request.user).values_list("pk", flat=True))
-    not_workspace_content = SQ()
-    for content_type in workspace_types:
-        not_workspace_content &= ~SQ(django_ct=Raw(f'"{content_type}"'))
     if not mine:
-        return sqs.filter(not_workspace_content)
-    sqs = sqs.filter(not_workspace_content | SQ(workspace_id__in=mine))
-    # The restricted channels of the reader's workspaces they were not added to: their messages are no hits.
-    closed = sorted(
-        Channel.objects.filter(workspace_id__in=mine, kind=Channel.Kind.CHANNEL, restricted=True)
-        .exclude(channel_members__user=request.user)
+        return []
+    channels = (
+        Channel.objects.filter(workspace_id__in=mine, kind=Channel.Kind.CHANNEL)
+        .filter(Q(restricted=False) | Q(channel_members__user=request.user))
         .values_list("pk", flat=True)
+        .distinct()
     )
-    if closed:
-        sqs = sqs.exclude(channel_id__in=closed)
-    return sqs
+    return [f"ws-{pk}" for pk in mine] + [f"ch-{pk}" for pk in sorted(channels)]

@@ -61,6 +61,9 @@ class MessageIndex(SiteDocument, indexes.Indexable):
     def document_date(self, message: Message):
         return message.created_at
 
+    def document_access(self, message: Message) -> list[str]:
+        return [f"ch-{message.channel_id}"]  # readers of its channel (workspaces.search_hooks)
+
     def document_title(self, message: Message) -> str:
         return ""  # a chat message has no title: the header's suggestions leave messages out
 
@@ -116,6 +119,9 @@ class NoteIndex(SiteDocument, indexes.Indexable):
     def prepare_text(self, note: Note) -> str:
         return render_to_string(NOTE_TEXT_TEMPLATE, {"object": note, "body": plain_text(note.body_html)})
 
+    def document_access(self, note: Note) -> list[str]:
+        return [f"ws-{note.workspace_id}"]
+
     def document_date(self, note: Note):
         return note.updated_at
 
@@ -141,6 +147,9 @@ class FileIndex(SiteDocument, indexes.Indexable):
         # "CCAP_restauration-2026.pdf" is found by "restauration", "2026" and "pdf" as well as by its whole name.
         words = re.sub(r"[._\-]+", " ", file.name)
         return render_to_string(FILE_TEXT_TEMPLATE, {"object": file, "words": words})
+
+    def document_access(self, file: File) -> list[str]:
+        return [f"ws-{file.workspace_id}"]
 
     def document_date(self, file: File):
         return file.updated_at

@@ -39,12 +39,28 @@ FACET_LIMIT = 12  # organizations and years listed at most (the most frequent fi
 SUGGESTIONS = 8  # titles suggested as one types in the header's search box
 
 
-def reader_query(request, query: str) -> SearchQuerySet:
-    """The index's hits for `query` that the reader may see, as far as the engine can tell (apps' hooks)."""
-    sqs = SearchQuerySet().auto_query(query)
+def reader_keys(request) -> list[str]:
+    """The access keys the reader holds: "public" and those the apps' `search_access_keys` hooks give (readable
+    forum categories, guide audiences, workspaces and channels). A document is found only by a reader holding
+    one of its keys (`intranet.search.SiteDocument.access`)."""
+    keys = ["public"]
+    for give in hooks.get_hooks("search_access_keys"):
+        keys.extend(give(request))
+    return keys
+
+
+def for_reader(request, sqs: SearchQuerySet) -> SearchQuerySet:
+    """`sqs` restricted at the engine to what the reader may find: one positive condition on the documents' access
+    keys, then any app's `narrow_search_query` hook."""
+    sqs = sqs.filter(access__in=reader_keys(request))
     for narrow in hooks.get_hooks("narrow_search_query"):
         sqs = narrow(request, sqs)
     return sqs
+
+
+def reader_query(request, query: str) -> SearchQuerySet:
+    """The index's hits for `query` that the reader may see, as far as the engine can tell."""
+    return for_reader(request, SearchQuerySet().auto_query(query))
 
 
 def search_candidates(query: str, request=None) -> list:
@@ -186,9 +202,7 @@ def suggestions(request):
     results = []
     if 2 <= len(query) <= QUERY_MAX_LENGTH:
         try:
-            sqs = SearchQuerySet().autocomplete(title_auto=query)
-            for narrow in hooks.get_hooks("narrow_search_query"):
-                sqs = narrow(request, sqs)
+            sqs = for_reader(request, SearchQuerySet().autocomplete(title_auto=query))
             hits = list(sqs.load_all()[: SUGGESTIONS * 2])
         except (HaystackError, OSError, ValueError) as error:
             logger.warning("Search is unavailable: %s", error)

@@ -392,3 +392,22 @@ def test_direct_messages_ask_for_no_index_run(workspace, ws_member, ws_owner, dj
     assert _index_runs(callbacks) == 0
     assert index_new_messages.call(conversation.pk) == 0
     assert indexed_objects("pondération") == set()
+
+
+def test_a_restricted_channels_messages_are_found_at_the_engine_only_by_those_added_to_it(
+    rf, content, ws_member, ws_admin
+):
+    """The engine's condition itself (not only the re-check on read): the site search's count for a member who
+    was not added to #direction holds no message of it; for one who was, it does."""
+    from intranet.views.search import reader_query
+
+    def found(user) -> set:
+        request = rf.get("/recherche/")
+        request.user = User.objects.get(pk=user.pk)
+        return {(hit.model, int(hit.pk)) for hit in reader_query(request, "pénalités")}
+
+    restricted = (Message, content["restricted"].pk)
+    assert restricted not in found(ws_member)
+    assert restricted in found(ws_admin)
+    assert (Message, content["message"].pk) in found(ws_member)
+    assert (Message, content["direct"].pk) not in found(ws_admin)  # direct conversations are never indexed
