@@ -130,33 +130,43 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
         return corrected
 
     def facet_counts(self, query_string: str, fields: dict[str, bool], queries: dict[str, dict[str, str]]) -> dict:
-        """Every facet of the search page in one Whoosh search: {facet: {value: count}}. `fields` maps a field to
-        whether a document may hold several values (haystack counts every field as if it might, which makes
-        Whoosh rebuild a table of every document's values at each search; a single-valued column is read as is);
-        `queries` maps a facet to {value: query string} (« open for bids »: a date condition), which haystack's
-        Whoosh backend does not count at all."""
+        """Every facet of the search page: {facet: {value: count}}, over the documents `query_string` finds.
+
+        `fields` maps a field to whether a document may hold several values. Single-valued ones are columns, which
+        Whoosh's own facets read directly (one search for all of them). Multi-valued ones (tags, CPV divisions)
+        would make Whoosh build a table of every document's values at each search: they are counted instead as
+        the hits among each value's postings (few values, short postings). `queries` maps a facet to {value:
+        query string} (« open for bids »: a date condition), counted as the hits among its documents."""
         from whoosh import sorting
 
         if not self.setup_complete:
             self.setup()
         self.index = self.index.refresh()
-        facets = {
-            name: sorting.FieldFacet(name, allow_overlap=multi, maptype=sorting.Count) for name, multi in fields.items()
-        }
-        for name, choices in queries.items():
-            facets[name] = sorting.QueryFacet(
-                {value: self.parser.parse(condition) for value, condition in choices.items()},
-                allow_overlap=True,
-                maptype=sorting.Count,
-            )
+        names = [*fields, *queries]
         parsed = self.parser.parse(query_string)
-        if parsed is None or not facets:
-            return {name: {} for name in facets}
+        if parsed is None or not names:
+            return {name: {} for name in names}
+        single = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name, multi in fields.items() if not multi}
+        counts = {}
         with self.index.searcher() as searcher:
-            results = searcher.search(parsed, limit=1, groupedby=facets)
-            return {
-                name: {key: count for key, count in results.groups(name).items() if key is not None} for name in facets
-            }
+            results = searcher.search(parsed, limit=None, groupedby=single or None)
+            for name in single:
+                counts[name] = {key: count for key, count in results.groups(name).items() if key is not None}
+            hits = results.docs()
+            for name in (name for name, multi in fields.items() if multi):
+                counts[name] = {}
+                if name not in searcher.schema:
+                    continue
+                for term in searcher.lexicon(name):
+                    matched = sum(1 for docnum in searcher.postings(name, term).all_ids() if docnum in hits)
+                    if matched:
+                        counts[name][term.decode() if isinstance(term, bytes) else term] = matched
+            for name, choices in queries.items():
+                counts[name] = {
+                    value: sum(1 for docnum in searcher.docs_for_query(self.parser.parse(condition)) if docnum in hits)
+                    for value, condition in choices.items()
+                }
+        return counts
 
     def document_ids(self, content_type: str) -> set[str]:
         """The primary keys of the documents of `content_type` ("app_label.model_name") in the index, read from
