@@ -16,6 +16,7 @@ from wagtail import hooks
 
 from forums import access
 from forums.models import Post, Topic
+from forums.search_indexes import visible_posts
 from intranet.search import reindex_on_commit
 
 
@@ -66,7 +67,27 @@ def drop_unreadable_forum_hits(request, results):
                 kept.append(result)
         else:
             kept.append(result)
+    _attach_current_text([result.object for result in kept if isinstance(result.object, Topic)])
     return kept
+
+
+# Characters of a topic's visible posts read for its excerpt (one query for the page's topics).
+EXCERPT_POSTS_CHARS = 20_000
+
+
+def _attach_current_text(topics: list) -> None:
+    """Each topic's words as they are now (`search_text`: title and visible posts, hidden or deleted ones left
+    out), for the site search's excerpt, in one query for the page."""
+    if not topics:
+        return
+    sources = {}
+    posts = visible_posts().filter(topic_id__in=[topic.pk for topic in topics]).values_list("topic_id", "source")
+    for topic_id, source in posts:
+        collected = sources.setdefault(topic_id, [])
+        if sum(map(len, collected)) < EXCERPT_POSTS_CHARS:
+            collected.append(source)
+    for topic in topics:
+        topic.search_text = "\n".join([topic.title, *sources.get(topic.pk, [])])
 
 
 @hooks.register("search_access_keys")

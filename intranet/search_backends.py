@@ -171,11 +171,18 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
     def document_ids(self, content_type: str) -> set[str]:
         """The primary keys of the documents of `content_type` ("app_label.model_name") in the index, read from
         its stored `django_id` fields (the nightly reconciliation compares them with the database)."""
+        return set(self.document_access_keys(content_type))
+
+    def document_access_keys(self, content_type: str) -> dict[str, frozenset[str]]:
+        """{primary key: its stored access keys} for the documents of `content_type` in the index."""
         if not self.setup_complete:
             self.setup()
         self.index = self.index.refresh()
         with self.index.searcher() as searcher:
-            return {str(fields["django_id"]) for fields in searcher.documents(django_ct=content_type)}
+            return {
+                str(fields["django_id"]): frozenset(filter(None, str(fields.get("access") or "").split(",")))
+                for fields in searcher.documents(django_ct=content_type)
+            }
 
 
 class FrenchWhooshEngine(WhooshEngine):

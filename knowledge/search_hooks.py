@@ -9,6 +9,7 @@ from wagtail.signals import page_unpublished
 from intranet.search import SearchFacet, reindex_on_commit
 from knowledge.access import audiences_for, can_read_guide
 from knowledge.models import GuidePage
+from knowledge.search_indexes import guide_body_text
 
 
 @hooks.register("filter_search_results")
@@ -30,6 +31,7 @@ def drop_unreadable_guides(request, results):
         titles = dict(Page.objects.filter(path__in=parent_paths).values_list("path", "title"))
         for guide in guides:
             guide.search_topic = titles.get(guide.path[: -Page.steplen], "")
+            guide.search_text = f"{guide.title} {guide.summary} {guide_body_text(guide)}"
     return kept
 
 

@@ -67,6 +67,15 @@ def hit_url(obj) -> str:
     return file_url(obj)
 
 
+def hit_text(obj) -> str:
+    """The words of a hit as they are now, for the site search's excerpt."""
+    if isinstance(obj, Message):
+        return plain_text(obj.body_html)
+    if isinstance(obj, Note):
+        return f"{obj.title} {plain_text(obj.body_html)}"
+    return obj.name
+
+
 def hit_description(obj) -> str:
     """Plain text (escaped when shown): the start of a message or note, the folder of a file."""
     if isinstance(obj, (Message, Note)):
@@ -124,6 +133,7 @@ def drop_unreadable_workspace_hits(request, results):
         elif reader.may_see(obj):
             obj.url = hit_url(obj)
             obj.search_description = hit_description(obj)
+            obj.search_text = hit_text(obj)
             kept.append(result)
     return kept
 

@@ -5,7 +5,7 @@ elasticsearch://host:9200/index   Elasticsearch 7 over HTTP at host:9200, index 
 (unset)                           Whoosh in VAR_DIR/whoosh_index.
 """
 
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -17,12 +17,14 @@ def parse_search_url(url: str, default_index: str = "intranet") -> dict:
     """haystack's connection settings for an Elasticsearch URL."""
     parts = urlsplit(url)
     if parts.scheme not in SCHEMES or not parts.hostname:
+        # The URL itself is not repeated: it may hold a password.
         raise ImproperlyConfigured(
-            f"SEARCH_URL must look like elasticsearch://host:9200/index, not {url!r} (unset it to use Whoosh)"
+            f"SEARCH_URL must look like elasticsearch://host:9200/index (scheme {parts.scheme!r} is not one of "
+            f"{', '.join(SCHEMES)}, or the host is missing); unset it to use Whoosh"
         )
     netloc = parts.netloc.rsplit("@", 1)[-1]
     index = parts.path.strip("/") or default_index
     settings = {"ENGINE": ENGINE, "URL": f"{SCHEMES[parts.scheme]}://{netloc}/", "INDEX_NAME": index}
     if parts.username:
-        settings["KWARGS"] = {"http_auth": (parts.username, parts.password or "")}
+        settings["KWARGS"] = {"http_auth": (unquote(parts.username), unquote(parts.password or ""))}
     return settings

@@ -110,6 +110,11 @@ class _OnePass:
         if self.sqs._result_count is None:
             start = (self.requested - 1) * RESULTS_PER_PAGE
             self.sqs[start : start + RESULTS_PER_PAGE]  # runs the search; the count comes with it
+            if not self.sqs.count() and self.requested > 1:
+                # haystack answers "no hits" for a page past the end: ask for the first page (the Paginator
+                # then shows the last one).
+                self.sqs, self.requested = self.sqs._clone(), 1
+                self.sqs[:RESULTS_PER_PAGE]
         return self.sqs.count()
 
     def __len__(self) -> int:
@@ -138,7 +143,7 @@ def searchable_types() -> dict[str, object]:
 
 
 # A facet value from the address: words, digits, spaces and a few signs, never a quote (it goes in a quoted term).
-FACET_VALUE = re.compile(r"[\w .'’&()/-]{1,100}")
+FACET_VALUE = re.compile(r"[\w .'’&()/:«»+°-]{1,100}")
 
 
 def registered_facets() -> list:
@@ -401,7 +406,9 @@ class SearchView(TemplateView):
             "object": obj,
             "type": str(obj._meta.verbose_name).capitalize(),
             "url": hit_url(obj, self.request),
-            "excerpt": excerpt(getattr(result, "text", "") or "", terms),
+            # From the words as they are now (`search_text`, set by the apps' hooks from the database: a post hidden
+            # or a message edited since the index was written never shows); else the document's stored words.
+            "excerpt": excerpt(getattr(obj, "search_text", None) or getattr(result, "text", "") or "", terms),
             "template": template,
         }
 

@@ -191,11 +191,12 @@ def test_search_url_names_the_elasticsearch_server_and_index():
         "URL": "http://es.local:9200/",
         "INDEX_NAME": "marches",
     }
-    secure = parse_search_url("elasticsearchs://moi:secret@es.local:9243", "intranet")
+    secure = parse_search_url("elasticsearchs://moi:s%40cret@es.local:9243", "intranet")
     assert secure["URL"] == "https://es.local:9243/" and secure["INDEX_NAME"] == "intranet"
-    assert secure["KWARGS"] == {"http_auth": ("moi", "secret")}
-    with pytest.raises(ImproperlyConfigured, match="elasticsearch://host:9200/index"):
-        parse_search_url("whoosh:///tmp/index")
+    assert secure["KWARGS"] == {"http_auth": ("moi", "s@cret")}
+    with pytest.raises(ImproperlyConfigured, match="elasticsearch://host:9200/index") as refused:
+        parse_search_url("whoosh://moi:motdepasse@/tmp/index")
+    assert "motdepasse" not in str(refused.value)
 
 
 def test_the_site_starts_on_elasticsearch_with_search_url(tmp_path):

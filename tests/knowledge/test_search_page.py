@@ -12,7 +12,7 @@ from django.utils import timezone
 from haystack import connections
 from wagtail import hooks
 
-from forums.models import Category, Topic
+from forums.models import Category, Post, Topic
 from intranet.models import Membership
 from knowledge.models import Audience, GuidePage
 from tests.forums.conftest import _add_post
@@ -430,3 +430,21 @@ def test_counts_and_pages_stay_exact_when_the_hits_score_differently(client, log
         _titles, _count, page = search(web, q="silex", page=number)
         seen |= {(type(result.object).__name__, result.object.pk) for result in page.context["results"]}
     assert len(seen) == 600
+
+
+def test_a_page_past_the_end_shows_the_last_page(client, make_guide):
+    index_now(*[make_guide(f"Porphyre {n}") for n in range(25)])
+    _titles, count, response = search(client, q="porphyre", page=9)
+    assert count == 25 and response.context["page_obj"].number == 2
+    assert len(response.context["results"]) == 5
+
+
+def test_an_excerpt_shows_the_words_as_they_are_now_not_a_hidden_post(client, buyer):
+    topic = forum_topic(category("Général"), buyer, "Gneiss", "Premier message sur le gneiss.")
+    secret = _add_post(topic, buyer, "Le gneiss confidentiel du fournisseur Kaolinex.", 2, timezone.now())
+    index_now(topic)
+    Post.objects.filter(pk=secret.pk).update(hidden_at=timezone.now())  # hidden; the worker has not run yet
+    _titles, count, response = search(client, q="gneiss")
+    html = response.content.decode()
+    assert count == 1 and "<mark>gneiss</mark>" in html
+    assert "Kaolinex" not in html

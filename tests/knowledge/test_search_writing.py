@@ -182,7 +182,10 @@ def test_a_guide_made_private_stays_private_in_the_index_after_the_worker(
     with django_capture_on_commit_callbacks(execute=True):
         guide.save_revision().publish()
     assert SearchQuerySet().models(GuidePage).filter(audience=Audience.BUYERS).count() == 1
-    assert "Obsidienne" not in client.get("/recherche/", {"q": "obsidienne"}).content.decode()
+    response = client.get("/recherche/", {"q": "obsidienne"})
+    assert "Obsidienne" not in response.content.decode()
+    # Not even counted at the engine: no result, no type in the facets.
+    assert response.context["result_count"] == 0 and response.context.get("type_facet", []) == []
 
 
 def test_rebuild_index_shows_a_progress_bar_per_model(make_guide):
@@ -198,3 +201,24 @@ def test_rebuild_index_shows_a_progress_bar_per_model(make_guide):
     assert len(lines) == 2  # one line per batch of two when the output is not a terminal
     assert " 67 % 2/3" in lines[0] and "100 % 3/3" in lines[1] and "documents/s" in lines[1]
     assert indexed(GuidePage) == {guide.pk for guide in GuidePage.objects.all()}
+
+
+def test_the_nightly_reconciliation_refreshes_documents_whose_access_changed_behind_the_worker(
+    rf, make_guide, django_capture_on_commit_callbacks
+):
+    """An update lost after a guide became buyers-only: its document still says « everyone », so a visitor's
+    count and facets would still find it. The reconciliation compares the stored access keys with the guide's."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from intranet.views.search import reader_query
+
+    with django_capture_on_commit_callbacks(execute=True):
+        guide = make_guide("Dolomie", Audience.EVERYONE)
+    GuidePage.objects.filter(pk=guide.pk).update(audience=Audience.BUYERS)  # the worker never heard of it
+    request = rf.get("/recherche/")
+    request.user = AnonymousUser()
+    assert reader_query(request, "dolomie").count() == 1
+
+    report = search.reconcile_search_index.call()
+    assert report == {"knowledge.GuidePage": {"added": 0, "removed": 0, "access_refreshed": 1}}
+    assert reader_query(request, "dolomie").count() == 0

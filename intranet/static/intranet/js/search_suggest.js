@@ -90,17 +90,18 @@
         listbox.appendChild(option);
         return option;
       });
-      status.textContent = (input.getAttribute("data-count-template") || "%s suggestions")
-        .replace("%s", String(options.length));
+      status.textContent = options.length === 1
+        ? (input.getAttribute("data-count-one") || "one suggestion")
+        : (input.getAttribute("data-count-template") || "%s suggestions").replace("%s", String(options.length));
       active = -1;
-      open();
+      if (document.activeElement === input) { open(); }  // not when the answer comes after the box was left
     }
 
     function search() {
       var query = input.value.trim();
       if (query === lastQuery) { return; }
       lastQuery = query;
-      if (query.length < 2) { options = []; listbox.textContent = ""; close(); return; }
+      if (query.length < 2) { options = []; listbox.textContent = ""; status.textContent = ""; close(); return; }
       if (controller) { controller.abort(); }
       controller = window.AbortController ? new AbortController() : null;
       fetch(url + "?q=" + encodeURIComponent(query), {
