@@ -32,8 +32,6 @@ logger = logging.getLogger(__name__)
 
 RESULTS_PER_PAGE = 20
 QUERY_MAX_LENGTH = 200
-# Kept for the apps' own search pages that still read a bounded list of candidates.
-MAX_CANDIDATES = 500
 SORTS = {"": None, "date": "-date"}
 FACET_LIMIT = 12  # organizations and years listed at most (the most frequent first)
 SUGGESTIONS = 8  # titles suggested as one types in the header's search box
@@ -61,17 +59,6 @@ def for_reader(request, sqs: SearchQuerySet) -> SearchQuerySet:
 def reader_query(request, query: str) -> SearchQuerySet:
     """The index's hits for `query` that the reader may see, as far as the engine can tell."""
     return for_reader(request, SearchQuerySet().auto_query(query))
-
-
-def search_candidates(query: str, request=None) -> list:
-    """Up to MAX_CANDIDATES hits with their objects loaded, for callers that re-check a bounded list; [] when the
-    index is not usable yet."""
-    try:
-        sqs = reader_query(request, query) if request is not None else SearchQuerySet().auto_query(query)
-        return list(sqs.load_all()[:MAX_CANDIDATES])
-    except (HaystackError, OSError) as error:
-        logger.warning("Search is unavailable: %s", error)
-        return []
 
 
 def visible_results(request, results: list) -> list:

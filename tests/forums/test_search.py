@@ -15,9 +15,16 @@ from forums.actions.posting import do_delete_post, do_edit_post, do_reply
 from forums.models import Category, Post, Topic
 from forums.search_hooks import drop_unreadable_forum_hits
 from intranet.models import User
-from intranet.views.search import search_candidates
+from intranet.views.search import reader_query
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_search_index")]
+
+
+def search_candidates(words: str, request=None) -> list:
+    """The index's hits with their objects loaded: narrowed for `request`'s reader at the engine, or, without a
+    request (the worker, a shell), everything the index holds."""
+    sqs = reader_query(request, words) if request is not None else SearchQuerySet().auto_query(words)
+    return list(sqs.load_all()[:1000])
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from django.urls import reverse
 from haystack.query import SearchQuerySet
 
 from intranet.models import User
-from intranet.views.search import search_candidates
+from intranet.views.search import reader_query
 from workspaces.actions.chat import (
     do_create_channel,
     do_delete_message,
@@ -29,6 +29,14 @@ from workspaces.search_indexes import index_new_messages
 from workspaces.views_search import excerpt
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_search_index")]
+
+
+def search_candidates(words: str, request=None) -> list:
+    """The index's hits with their objects loaded: narrowed for `request`'s reader at the engine, or, without a
+    request (the worker, a shell), everything the index holds."""
+    sqs = reader_query(request, words) if request is not None else SearchQuerySet().auto_query(words)
+    return list(sqs.load_all()[:1000])
+
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
