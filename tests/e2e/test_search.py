@@ -35,6 +35,8 @@ def test_the_header_box_suggests_titles_and_the_keyboard_opens_one(page, guides)
     # A visitor is not offered the buyers' guide.
     assert listbox.get_by_role("option").count() == 1
     assert box.get_attribute("aria-expanded") == "true"
+    # Said to screen readers, in the singular.
+    assert page.locator("#header-search-q-suggestions + [role=status]").inner_text() == "une suggestion"
     box.press("ArrowDown")
     assert box.get_attribute("aria-activedescendant") == option.get_attribute("id")
     box.press("Enter")
@@ -47,6 +49,9 @@ def test_the_search_page_has_facets_excerpts_and_no_error(page, guides, buyer):
     page.goto("/recherche/?q=zircon")
     assert page.locator("#search-results-title").inner_text().startswith("2 ")
     assert page.locator(".search-facets").get_by_role("link", name="Guides (2)").count() == 1
+    # A keyboard user can pass the facets: the first link of the section leads to the results.
+    skip = page.get_by_role("link", name="Aller aux résultats")
+    assert skip.get_attribute("href") == "#search-results-title"
     page.locator(".search-facets").get_by_role("link", name="Guides (2)").click()
     page.wait_for_url("**type=knowledge.guidepage**")
     assert serious_violations(page) == []
