@@ -1,5 +1,5 @@
 """Editors choose promoted results for chosen searches (Wagtail's search promotions, « Résultats de recherche
-promus » in the admin): the model permissions of the Editors group."""
+améliorés » in the admin): the model permissions of the Editors group."""
 
 from django.db import migrations
 

@@ -298,6 +298,8 @@ def test_editors_promoted_results_are_shown_first_only_to_those_who_may_read_the
 
     # Editors manage the promotions in the admin; a buyer may not.
     assert login(editor).get(reverse("wagtailsearchpromotions:index")).status_code == 200
+    # ...and find them in the admin's menu (under the settings).
+    assert reverse("wagtailsearchpromotions:index") in login(editor).get(reverse("wagtailadmin_home")).content.decode()
     assert login(buyer).get(reverse("wagtailsearchpromotions:index")).status_code in (302, 403)
 
 
