@@ -107,17 +107,24 @@ def training_profile_section(request):
 
 @hooks.register("register_home_section")
 def continue_course_home_section(request):
-    """ "Continue your course": courses in progress first, then those not started, each with its next step."""
+    """ "Continue your course": courses in progress first, then those not started, each with its next step. The
+    person's own progress: kept per content generation for them alone (progress is content: a step done makes a
+    new generation)."""
     user = request.user
     if not user.is_authenticated:
         return None
-    unfinished = [course for course in courses_for(user) if course.total and not course.finished]
-    if not unfinished:
-        return None
-    unfinished.sort(key=lambda course: not course.started)  # stable: keeps the site's order otherwise
+
+    def context():
+        unfinished = [course for course in courses_for(user) if course.total and not course.finished]
+        if not unfinished:
+            return None
+        unfinished.sort(key=lambda course: not course.started)  # stable: keeps the site's order otherwise
+        return {"courses": unfinished}
+
     return {
         "title": _("Continue your course"),
         "template": "knowledge/includes/training_home_section.html",
-        "context": {"courses": unfinished},
+        "vary": ("person", user.pk),
+        "context": context,
         "order": 20,
     }

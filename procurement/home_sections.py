@@ -32,10 +32,12 @@ def latest_open_notices(limit: int = HOME_NOTICES) -> list:
 
 @hooks.register("register_home_section")
 def latest_notices_section(request):
+    """The same for everyone (public notices): kept per content generation (HomePage.get_context)."""
     return {
         "title": _("Latest calls for tender"),
         "template": "procurement/includes/home_section.html",
-        "context": {
+        "vary": (),
+        "context": lambda: {
             "latest_notices": latest_open_notices(),
             "notice_index": NoticeIndexPage.objects.live().first(),
             "now": timezone.now(),
@@ -162,13 +164,16 @@ def buyer_dashboard(user, now=None) -> BuyerDashboard | None:
 
 @hooks.register("register_home_section")
 def buyer_dashboard_section(request):
-    """First on the home page of a member body's buyers, organization admins and editors."""
-    dashboard = buyer_dashboard(request.user)
-    if dashboard is None:
+    """First on the home page of a member body's buyers, organization admins and editors. The same for everyone
+    working on the same bodies with the same publishing rights: kept per content generation for them."""
+    user = request.user
+    organizations, publishing = dashboard_organizations(user)
+    if not organizations:
         return None
     return {
         "title": _("Your calls for tender"),
         "template": "procurement/home/buyer_dashboard.html",
-        "context": {"dashboard": dashboard},
+        "vary": (tuple(o.pk for o in organizations), tuple(sorted(publishing))),
+        "context": lambda: {"dashboard": buyer_dashboard(user)},
         "order": 10,
     }

@@ -1,13 +1,19 @@
 """The site's own Wagtail pages: the home page and plain pages (legal notice, accessibility...)."""
 
+from functools import partial
+
 from django.db import models
+from django.template.loader import render_to_string
 from django.urls import Resolver404
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.fields import RichTextField
 from wagtail.models import Page
+
+from intranet.fragments import cached_fragment
 
 
 class HomePage(Page):
@@ -71,14 +77,33 @@ class HomePage(Page):
         return True
 
     def get_context(self, request, *args, **kwargs):
+        """The apps' sections (`register_home_section` hooks), each a dict: `title`, `template`, `context`, `order`.
+
+        A section that is the same for every reader sharing some trait gives it as `vary` (e.g. the forum categories
+        the reader may read) and its `context` as a function (returning None: no section): its HTML is then kept
+        per content generation, language and `vary` (intranet/fragments.py) and its queries run only when it is
+        rendered again. Sections without `vary` are rendered for each request."""
         context = super().get_context(request, *args, **kwargs)
         sections = []
         for hook in hooks.get_hooks("register_home_section"):
             section = hook(request)
+            if section and "vary" in section:
+                html = cached_fragment(
+                    request, f"home:{section['template']}", section["vary"], partial(_render_section, request, section)
+                )
+                section = {**section, "html": mark_safe(html)} if html else None  # noqa: S308 - our templates' HTML
             if section:
                 sections.append(section)
         context["sections"] = sorted(sections, key=lambda s: s.get("order", 100))
         return context
+
+
+def _render_section(request, section: dict) -> str:
+    """A cached home section's HTML ("" when its context function says there is nothing to show)."""
+    section_context = section["context"]() if callable(section["context"]) else section["context"]
+    if section_context is None:
+        return ""
+    return render_to_string(section["template"], {**section_context, "section": section}, request=request)
 
 
 class StandardPage(Page):

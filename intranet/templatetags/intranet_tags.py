@@ -84,8 +84,11 @@ def render_home_section(context, section: dict) -> str:
     """Render one home page section: its template sees the page's context plus the section's own.
 
     Equivalent to `{% include section.template with <each key of section.context>=... %}`, which the
-    template language cannot spell for a dict of unknown keys. The section template gets `section` too.
+    template language cannot spell for a dict of unknown keys. The section template gets `section` too. A section
+    kept for readers like this one (HomePage.get_context) comes with its `html`.
     """
+    if "html" in section:
+        return section["html"]
     with context.push(section=section, **section.get("context", {})):
         return get_template(section["template"]).template.render(context)
 

@@ -4,10 +4,13 @@ import datetime
 import html
 
 import pytest
+from django.conf import settings
 from django.template.loader import render_to_string
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from intranet import page_cache
 from intranet.actions.accounts import sync_wagtail_groups
 from intranet.models import Membership, User
 from procurement.home_sections import buyer_dashboard_section
@@ -188,7 +191,7 @@ def test_the_dashboard_costs_the_same_queries_whatever_the_number_of_notices(
     def render_section(user):
         request.user = user
         section = buyer_dashboard_section(request)
-        return render_to_string(section["template"], {**section["context"], "section": section}, request=request)
+        return render_to_string(section["template"], {**section["context"](), "section": section}, request=request)
 
     render_section(User.objects.get(pk=buyer.pk))  # finds the site and its root paths, as the home page has
     fresh = User.objects.get(pk=buyer.pk)  # its memberships not cached yet
@@ -198,3 +201,35 @@ def test_the_dashboard_costs_the_same_queries_whatever_the_number_of_notices(
     assert page.count("?status=") == 3
     shown = min(count // 3 + (count % 3 > 1), 10)  # open notices, at most DASHBOARD_ROWS
     assert page.count("/questions/") == shown
+
+
+# --- kept per body and rights (intranet/fragments.py) ---------------------------------------------
+
+
+def test_the_kept_dashboard_is_never_served_to_another_body_nor_to_an_editor(
+    buyer, editor, make_user, other_body, make_notice, notice_index
+):
+    make_activity(make_notice, 3)  # Ville de Rennes's
+    brest = make_user("acheteur@chu-brest.fr", other_body, Membership.Role.BUYER)
+    clients = {}
+    for name, user in (("rennes", buyer), ("brest", brest), ("editor", editor)):  # every login first (content)
+        clients[name] = Client()
+        clients[name].cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        clients[name].force_login(user)
+    generation = page_cache.generation()
+
+    assert "Draft: 1" in dashboard_html(clients["rennes"])
+    assert "Publish a notice" in dashboard_html(clients["rennes"])
+    brest_page = dashboard_html(clients["brest"])
+    assert "The notices of: CHU de Brest" in brest_page and "Draft:" not in brest_page
+    editor_page = dashboard_html(clients["editor"])  # same body as the buyer, fewer rights
+    assert "Draft: 1" in editor_page and "Publish a notice" not in editor_page
+    assert page_cache.generation() == generation
+
+
+def test_a_new_question_shows_on_the_buyers_next_request(login, buyer, make_notice):
+    notice = make_notice(title="Entretien des espaces verts", live=True)
+    client = login(buyer)
+    assert "Every question has been answered." in dashboard_html(client)
+    ask(notice)
+    assert "1 question awaiting an answer" in dashboard_html(client)
