@@ -3,9 +3,12 @@
 import gc
 import os
 
-from django.core.asgi import get_asgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "intranet.settings.dev")
+
+# Django's ASGI handler, each request's code run in a pool of threads that keep their database connection
+# (intranet/asgi_http.py).
+from intranet.asgi_http import get_asgi_application  # noqa: E402
+
 django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402

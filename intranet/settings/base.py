@@ -80,6 +80,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "intranet.urls"
 ASGI_APPLICATION = "intranet.asgi.application"
+# Threads per server process that run the requests' Django code (intranet/asgi_http.py), each keeping its database
+# connection between requests (CONN_MAX_AGE): at most this many requests of a process run at once, the others wait.
+REQUEST_THREADS = int(os.environ.get("REQUEST_THREADS", "16"))
 WSGI_APPLICATION = "intranet.wsgi.application"
 
 TEMPLATES = [
