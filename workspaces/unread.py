@@ -3,11 +3,12 @@
 One query whatever the number of channels (a correlated subquery reads each channel's marker).
 """
 
+from django.db import connection
 from django.db.models import Count, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from workspaces import access
-from workspaces.models import Channel, Message, ReadMarker
+from workspaces.models import Channel, ChannelMember, Member, Message, ReadMarker
 
 
 def _unread_messages(user, channels):
@@ -39,24 +40,52 @@ def unread_by_channel(user, channels) -> dict[int, int]:
     return {row["channel_id"]: row["count"] for row in rows}
 
 
+def _unread_per_channel(user) -> list[tuple[int, int | None, str, int]]:
+    """(channel id, workspace id, kind, unread count) of every channel the person reads that has unread messages.
+
+    The same rule as `access.all_readable_channels` and `_unread_messages`, written as SQL: the ORM spent ~3.5 ms
+    building that query on every page (the header's badge) for 0.25 ms of SQLite. Per channel, the messages after
+    the person's marker are found through the (channel, seq) unique index."""
+    if not access._is_person(user):
+        return []
+    sql = f"""
+        SELECT c.id, c.workspace_id, c.kind, COUNT(m.id)
+        FROM {Channel._meta.db_table} c
+        LEFT JOIN {ReadMarker._meta.db_table} r ON r.channel_id = c.id AND r.user_id = %(user)s
+        JOIN {Message._meta.db_table} m ON m.channel_id = c.id AND m.seq > COALESCE(r.last_read_seq, 0)
+        WHERE (
+            (c.kind = %(channel)s
+             AND EXISTS (SELECT 1 FROM {Member._meta.db_table} w WHERE w.workspace_id = c.workspace_id
+                         AND w.user_id = %(user)s)
+             AND (NOT c.restricted OR EXISTS (SELECT 1 FROM {ChannelMember._meta.db_table} cm
+                                              WHERE cm.channel_id = c.id AND cm.user_id = %(user)s)))
+            OR (c.kind = %(direct)s
+                AND EXISTS (SELECT 1 FROM {ChannelMember._meta.db_table} cm
+                            WHERE cm.channel_id = c.id AND cm.user_id = %(user)s))
+        )
+        AND m.deleted_at IS NULL AND (m.author_id IS NULL OR m.author_id <> %(user)s)
+        GROUP BY c.id, c.workspace_id, c.kind
+    """  # noqa: S608 - table names from the models, values as parameters
+    params = {"user": user.pk, "channel": Channel.Kind.CHANNEL.value, "direct": Channel.Kind.DIRECT.value}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def unread_by_workspace(user) -> dict[int, int]:
     """{workspace id: unread count over the channels the person reads there} (one query)."""
-    if not getattr(user, "is_authenticated", False):
-        return {}
-    channels = access.all_readable_channels(user).filter(kind=Channel.Kind.CHANNEL).values("pk")
-    rows = _unread_messages(user, channels).order_by().values("channel__workspace_id").annotate(count=Count("id"))
-    return {row["channel__workspace_id"]: row["count"] for row in rows}
+    counts: dict[int, int] = {}
+    for _channel, workspace_id, kind, count in _unread_per_channel(user):
+        if kind == Channel.Kind.CHANNEL:
+            counts[workspace_id] = counts.get(workspace_id, 0) + count
+    return counts
 
 
 def unread_direct(user) -> int:
     """Unread messages over the person's direct conversations."""
-    if not getattr(user, "is_authenticated", False):
-        return 0
-    return _unread_messages(user, access.direct_channels(user).values("pk")).count()
+    return sum(count for _channel, _workspace, kind, count in _unread_per_channel(user) if kind == Channel.Kind.DIRECT)
 
 
 def total_unread(user) -> int:
     """Everything unread: every readable channel of every workspace, and direct conversations (one query)."""
-    if not getattr(user, "is_authenticated", False):
-        return 0
-    return _unread_messages(user, access.all_readable_channels(user).values("pk")).count()
+    return sum(count for *_rest, count in _unread_per_channel(user))
