@@ -12,7 +12,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.views.account import LoginView as WagtailLoginView
 from wagtail.documents import urls as wagtaildocs_urls
 
-from intranet import admin_pages
+from intranet import admin_pages, wagtail_serve
 
 wagtail_login = WagtailLoginView.as_view()
 
@@ -58,4 +58,9 @@ if getattr(settings, "SERVE_PUBLIC_IMAGES", False):
         )
     ]
 
-urlpatterns += [path("", include(wagtail_urls))]
+# Wagtail's pages, through its own view with the Site kept per process and content generation
+# (intranet/wagtail_serve.py); the rest of Wagtail's URLs (password-protected pages' forms) as they are.
+urlpatterns += [
+    re_path(wagtail_serve.SERVE_PATTERN, wagtail_serve.serve, name="wagtail_serve"),
+    path("", include(wagtail_urls)),
+]

@@ -44,3 +44,57 @@ def test_routing_finds_the_same_page_as_wagtail_and_404s_on_unknown_or_draft_pag
     # A draft page is not served, but its live children still are (as in Wagtail).
     assert client.get(pages[1].url).status_code == 404
     assert client.get(pages[2].url).status_code == 200
+
+
+# --- the Site, kept per process and content generation (intranet/wagtail_serve.py) ----------------------------
+
+
+def _site_queries(captured) -> list:
+    return [q for q in captured if 'FROM "wagtailcore_site"' in q["sql"]]
+
+
+@pytest.mark.django_db
+def test_the_site_is_looked_up_once_per_content_generation(home, rf):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from intranet import page_cache, wagtail_serve
+
+    page_cache.record_change()
+    with CaptureQueriesContext(connection) as first:
+        wagtail_serve.site_for(rf.get("/"))
+    with CaptureQueriesContext(connection) as second:
+        site = wagtail_serve.site_for(rf.get("/"))
+    assert len(_site_queries(first.captured_queries)) == 1
+    assert _site_queries(second.captured_queries) == []
+    assert site.root_page.pk == home.pk
+
+    Site.objects.filter(pk=site.pk).update(site_name="Mégalis Bretagne")  # content: a new generation
+    with CaptureQueriesContext(connection) as third:
+        changed = wagtail_serve.site_for(rf.get("/"))
+    assert len(_site_queries(third.captured_queries)) == 1
+    assert changed.site_name == "Mégalis Bretagne"
+
+
+@pytest.mark.django_db
+def test_each_request_gets_its_own_copy_of_the_site_and_its_root_page(home, rf):
+    from intranet import wagtail_serve
+
+    first = wagtail_serve.site_for(rf.get("/"))
+    first.site_name = "changé par une requête"
+    first.root_page.title = "changé aussi"
+    second = wagtail_serve.site_for(rf.get("/"))
+    assert second.site_name != "changé par une requête"
+    assert second.root_page.title == home.title
+    assert second.root_page is not first.root_page
+
+
+@pytest.mark.django_db
+def test_a_new_root_page_for_the_site_is_served_on_the_next_request(client, home):
+    from intranet.models import HomePage
+
+    client.get("/")
+    other = Page.get_first_root_node().add_child(instance=HomePage(title="Autre accueil", slug="autre-accueil"))
+    Site.objects.filter(is_default_site=True).update(root_page=other)
+    response = client.get("/")
+    assert response.context["page"].pk == other.pk
