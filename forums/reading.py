@@ -261,14 +261,46 @@ def feed_topics(category: Category) -> QuerySet:
 # --- A topic's posts ----------------------------------------------------------------------------
 
 
-def topic_posts(user, topic: Topic, page_number):
-    """One page of the topic's posts, each with author, attachments, reactions and readable quotes.
+def topic_page(topic: Topic, page_number):
+    """The asked page of the topic's posts, each post light (number and author): enough for the pagination, the
+    read mark and the reader's facts that decide whether the kept post list will do (one query with the count)."""
+    posts = Post.objects.filter(topic=topic).only("pk", "number", "author_id", "topic_id").order_by("number")
+    page = Paginator(posts, POSTS_PER_PAGE).get_page(page_number)
+    page.object_list = list(page.object_list)
+    return page
+
+
+def my_reactions(user, post_ids) -> set[tuple[int, str]]:
+    """The reader's reactions among these posts: {(post id, kind)} (one query; none for a visitor)."""
+    if not getattr(user, "is_authenticated", False) or not post_ids:
+        return set()
+    return set(Reaction.objects.filter(post_id__in=post_ids, user=user).values_list("post_id", "kind"))
+
+
+def post_list_vary(user, topic: Topic, page_posts, perms: dict, read_number, mine) -> tuple:
+    """Everything of the reader that the kept post list of a topic page shows (forums/includes/post_list.html):
+    two readers with the same facts get the same HTML for the same content generation."""
+    user_id = user.pk if getattr(user, "is_authenticated", False) else None
+    return (
+        user_id is not None,
+        bool(perms.get("can_post")),
+        bool(perms.get("is_moderator")),
+        read_number,
+        tuple(post.number for post in page_posts if user_id is not None and post.author_id == user_id),  # own posts
+        user_id is not None and topic.author_id == user_id,  # may mark the solution
+        tuple(sorted(mine)),  # reactions given on the page
+        tuple(sorted(access.readable_category_ids(user))),  # which quoted posts may be followed
+    )
+
+
+def detailed_posts(user, topic: Topic, post_ids) -> list[Post]:
+    """These posts of the topic (in order), each with author, attachments, reactions and readable quotes.
 
     Sets on each post `is_solution`, `reaction_counts` ({kind: count}), `my_reactions` (kinds the reader gave) and
-    `readable_quotes` (quoted posts in topics the reader may read). Four queries whatever the page.
+    `readable_quotes` (quoted posts in topics the reader may read). Four queries whatever the number of posts.
     """
-    posts = (
-        Post.objects.filter(topic=topic)
+    posts = list(
+        Post.objects.filter(topic=topic, pk__in=post_ids)
         .select_related("author", "hidden_by")
         .prefetch_related(
             "attachments",
@@ -283,11 +315,9 @@ def topic_posts(user, topic: Topic, page_number):
         )
         .order_by("number")
     )  # fmt: skip
-    page = Paginator(posts, POSTS_PER_PAGE).get_page(page_number)
     readable = access.readable_category_ids(user)
     user_id = getattr(user, "pk", None)
-    page.object_list = list(page.object_list)
-    for post in page.object_list:
+    for post in posts:
         counts, mine = {}, set()
         for reaction in post.reactions.all():
             counts[reaction.kind] = counts.get(reaction.kind, 0) + 1
@@ -301,7 +331,7 @@ def topic_posts(user, topic: Topic, page_number):
             for quoted in post.quoted_posts.all()
             if quoted.topic.category_id in readable and not quoted.topic.is_hidden
         ]
-    return page
+    return posts
 
 
 def solution_post(topic: Topic, page_posts) -> Post | None:

@@ -5,6 +5,8 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
@@ -12,6 +14,7 @@ from django.views.decorators.http import require_POST
 from forums import access, reading
 from forums.actions.reading import do_mark_all_read, do_mark_topic_read
 from forums.models import Post
+from intranet.fragments import CSRF_PLACEHOLDER, Viewer, cached_fragment, with_csrf_token
 
 
 def forum_index(request):
@@ -42,24 +45,51 @@ def topic_page(request, topic_id):
         return redirect(topic.merged_into)
     user = request.user
     category = topic.category
-    page = reading.topic_posts(user, topic, request.GET.get("page"))
+    page = reading.topic_page(topic, request.GET.get("page"))
     read_number = reading.read_number_of(user, topic)
     if page.object_list:
         do_mark_topic_read(user, topic, page.object_list[-1].number, known=read_number)
     is_moderator = access.is_moderator(user, category)
+    perms = {
+        "can_post": access.can_post_in(user, category) and (not topic.is_locked or is_moderator),
+        "is_moderator": is_moderator,
+    }
+    includes = reading.available_includes()
+    post_ids = [post.pk for post in page.object_list]
+    mine = reading.my_reactions(user, post_ids)
     context = {
         "category": category,
         "topic": topic,
         "page_obj": page,
         "posts": page.object_list,
-        "solution": reading.solution_post(topic, page.object_list),
         "read_number": read_number,
-        "perms": {
-            "can_post": access.can_post_in(user, category) and (not topic.is_locked or is_moderator),
-            "is_moderator": is_moderator,
-        },
-        "includes": reading.available_includes(),
+        "perms": perms,
+        "includes": includes,
     }
+
+    def render_post_list() -> str:
+        """The page's posts in full (author, reactions, quotes, attachments), from the reader's facts only."""
+        posts = reading.detailed_posts(user, topic, post_ids)
+        context["posts"] = posts  # the detailed ones, for whoever reads the context (tests)
+        return render_to_string(
+            "forums/includes/post_list.html",
+            {
+                "posts": posts,
+                "topic": topic,
+                "solution": reading.solution_post(topic, posts),
+                "perms": perms,
+                "read_number": read_number,
+                "includes": includes,
+                "user": Viewer.of(user),
+                "csrf_token": CSRF_PLACEHOLDER,
+            },
+        )
+
+    # Kept for every reader with the same facts (their rights, read mark, own posts and reactions on the page,
+    # the categories whose quotes they may follow) until the content changes: intranet/fragments.py.
+    vary = reading.post_list_vary(user, topic, page.object_list, perms, read_number, mine)
+    html = cached_fragment(request, f"forum-topic:{topic.pk}:{page.number}", vary, render_post_list)
+    context["post_list"] = mark_safe(with_csrf_token(request, html))  # noqa: S308 - our template's HTML
     return render(request, "forums/topic.html", context)
 
 

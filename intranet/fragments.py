@@ -14,12 +14,43 @@ rendered for each request.
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
 from intranet import page_cache
+
+# What a kept fragment's forms hold instead of a CSRF token (`csrf_token` in the fragment's context): replaced by
+# the reader's own when the fragment is served (with_csrf_token).
+CSRF_PLACEHOLDER = page_cache.PLACEHOLDER
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The reader as a kept fragment's templates may see them: logged in or not, and their id to compare authors
+    with. Whatever those comparisons give must be in the fragment's `vary` (e.g. the numbers of the reader's own
+    posts on the page); nothing else of the person (name, e-mail, groups) is there to be printed by mistake."""
+
+    pk: int | None
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.pk is not None
+
+    @classmethod
+    def of(cls, user) -> "Viewer":
+        return cls(user.pk if getattr(user, "is_authenticated", False) else None)
+
+
+def with_csrf_token(request, html: str) -> str:
+    """The fragment with its forms' placeholder replaced by this reader's CSRF token (one per page, as Django's
+    context processor gives)."""
+    if CSRF_PLACEHOLDER not in html:
+        return html
+    return html.replace(CSRF_PLACEHOLDER, get_token(request))
 
 
 def fragment_key(request, name: str, vary) -> str:

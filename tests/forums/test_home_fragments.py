@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 # A buyer's home page (header, sections, footer kept): rendered in a new generation, then with every section kept
 # but the workspaces' (unread counts come from read marks, which make no new generation).
 COLD_QUERIES = 27
-WARM_QUERIES = 16
+WARM_QUERIES = 15
 
 
 def discussions(client) -> str:
