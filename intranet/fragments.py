@@ -5,7 +5,7 @@ new one, whoever wrote it), the language, the host, and what the fragment varies
 forum categories they may read, their guides' audiences, their organizations, a person's own id for what is theirs
 alone). So no one gets a fragment made for a reader who may see something else, and every write shows on the next
 request of every reader. Only time (a deadline passing) shows late, within PAGE_CACHE_SECONDS as for visitors' pages
-(0 turns fragments off too).
+(0 turns fragments off too). A Wagtail preview (a draft) neither reads nor fills them.
 
 A kept fragment must not hold a form's CSRF token (it is the reader's own), nor anything read from the tables whose
 writes make no new generation (page_cache.IGNORED_TABLES: notifications, read marks, presence...): such parts are
@@ -64,8 +64,8 @@ def fragment_key(request, name: str, vary) -> str:
 def cached_fragment(request, name: str, vary, render: Callable[[], str]) -> str:
     """The HTML of fragment `name` for readers who share `vary`: from the cache, or `render()`ed and kept."""
     timeout = settings.PAGE_CACHE_SECONDS
-    if timeout <= 0:
-        return render()
+    if timeout <= 0 or getattr(request, "is_preview", False):
+        return render()  # a Wagtail preview shows a draft: never kept, never taken from what readers get
     key = fragment_key(request, name, vary)
     html = cache.get(key)
     if html is None:

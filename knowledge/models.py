@@ -5,6 +5,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -283,25 +284,30 @@ class GuidePage(Page):
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
+        """The guide's parts, computed only when rendered: the page keeps them per content generation for readers
+        of the same audiences (`{% kept %}` in knowledge/guide_page.html, intranet/fragments.py)."""
         from knowledge import reading
+        from knowledge.access import audiences_for
 
         context = super().get_context(request, *args, **kwargs)
-        ancestors = reading.trail(self)
-        index = reading.knowledge_index_of(ancestors)
-        toc, anchors = reading.table_of_contents(self.body)
-        tags = list(self.tags.all())
-        previous_guide, next_guide = reading.neighbours(request.user, self)
+        user = request.user
+        ancestors = SimpleLazyObject(lambda: reading.trail(self))
+        index = SimpleLazyObject(lambda: reading.knowledge_index_of(ancestors))
+        contents = SimpleLazyObject(lambda: reading.table_of_contents(self.body))  # (toc, anchors)
+        tags = SimpleLazyObject(lambda: list(self.tags.all()))
+        neighbours = SimpleLazyObject(lambda: reading.neighbours(user, self))
         context.update(
+            reader_audiences=tuple(audiences_for(user)),
             ancestors=ancestors,
-            topics=[page for page in ancestors if page.specific_class is TopicPage],
-            knowledge_index_url=index.get_url(request) if index else "",
-            toc=toc,
-            body_blocks=[(block, anchors.get(block.id)) for block in self.body],
+            topics=SimpleLazyObject(lambda: [page for page in ancestors if page.specific_class is TopicPage]),
+            knowledge_index_url=SimpleLazyObject(lambda: index.get_url(request) if index else ""),
+            toc=SimpleLazyObject(lambda: contents[0]),
+            body_blocks=SimpleLazyObject(lambda: [(block, contents[1].get(block.id)) for block in self.body]),
             guide_tags=tags,
-            owner=self.owner_user,
-            previous_guide=previous_guide,
-            next_guide=next_guide,
-            related_guides=reading.related_guides(request.user, self, [tag.pk for tag in tags]),
+            owner=SimpleLazyObject(lambda: self.owner_user),
+            previous_guide=SimpleLazyObject(lambda: neighbours[0]),
+            next_guide=SimpleLazyObject(lambda: neighbours[1]),
+            related_guides=SimpleLazyObject(lambda: reading.related_guides(user, self, [tag.pk for tag in tags])),
         )
         return context
 

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from intranet import access
+from intranet.fragments import CSRF_PLACEHOLDER, cached_fragment, with_csrf_token
 
 register = template.Library()
 
@@ -124,3 +125,36 @@ def page_window(page_obj, around: int = 2) -> list[int | None]:
             window.append(None)
         window.append(number)
     return window
+
+
+class KeptNode(template.Node):
+    def __init__(self, nodelist, name, vary):
+        self.nodelist, self.name, self.vary = nodelist, name, vary
+
+    def render(self, context):
+        request = context.get("request")
+        if request is None:
+            return self.nodelist.render(context)
+        name = str(self.name.resolve(context))
+        vary = tuple(value.resolve(context) for value in self.vary)
+
+        def render():
+            with context.push(csrf_token=CSRF_PLACEHOLDER):  # the reader's own token goes in when served
+                return self.nodelist.render(context)
+
+        return with_csrf_token(request, cached_fragment(request, name, vary, render))
+
+
+@register.tag("kept")
+def do_kept(parser, token):
+    """`{% kept "name" value1 value2 ... %}…{% endkept %}`: the enclosed HTML kept for every reader with the same
+    values, per content generation, language and host (intranet/fragments.py); its forms get each reader's own
+    CSRF token. The values must hold everything of the reader the enclosed part shows (their rights, audiences,
+    own items...): what is not among them must be the same for everyone. Whatever the enclosed part reads from
+    the context is only computed when it is rendered: pass costly data as lazy values (SimpleLazyObject)."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("{% kept %} needs a name")
+    nodelist = parser.parse(("endkept",))
+    parser.delete_first_token()
+    return KeptNode(nodelist, parser.compile_filter(bits[1]), [parser.compile_filter(bit) for bit in bits[2:]])
