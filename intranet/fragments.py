@@ -61,14 +61,15 @@ def fragment_key(request, name: str, vary) -> str:
     return f"fragment:{name}:{request.get_host()}:{get_language()}:{generation}:{digest}"
 
 
-def cached_fragment(request, name: str, vary, render: Callable[[], str]) -> str:
-    """The HTML of fragment `name` for readers who share `vary`: from the cache, or `render()`ed and kept."""
+def cached_fragment(request, name: str, vary, render: Callable[[], object]):
+    """The HTML of fragment `name` for readers who share `vary` (or what `render` gives: a picklable value), from the
+    cache, or `render()`ed and kept."""
     timeout = settings.PAGE_CACHE_SECONDS
     if timeout <= 0 or getattr(request, "is_preview", False):
         return render()  # a Wagtail preview shows a draft: never kept, never taken from what readers get
     key = fragment_key(request, name, vary)
     html = cache.get(key)
     if html is None:
-        html = str(render())
+        html = render()
         cache.set(key, html, timeout)
     return html

@@ -143,10 +143,30 @@ class NoticeIndexPage(RoutablePageMixin, Page):
         verbose_name = _("notice list")
 
     def get_context(self, request, *args, **kwargs):
+        """The filters and results (`finder`: its HTML, the page number and the query an alert would save) are the
+        same for everyone for the same query: kept per content generation and language (intranet/fragments.py),
+        computed only when rendered. Creating an alert is the reader's own, rendered for each request."""
+        from django.template.loader import render_to_string
+        from django.utils.safestring import mark_safe
+
+        from intranet import access as core_access
+        from intranet.fragments import cached_fragment
         from procurement import listing
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(listing.notice_list_context(request, self))
+
+        def render_finder() -> dict:
+            found = listing.notice_list_context(request, self)
+            context.update(found)  # for whoever reads the context (tests)
+            html = render_to_string("procurement/includes/notice_finder.html", {**context, **found}, request=request)
+            return {"html": html, "page_number": found["page_obj"].number, "search_query": found["search_query"]}
+
+        finder = cached_fragment(request, f"notice-list:{self.pk}", request.GET.urlencode(), render_finder)
+        context.update(
+            finder={**finder, "html": mark_safe(finder["html"])},  # noqa: S308 - our template's HTML
+            search_query=finder["search_query"],
+            can_save_search=core_access.can_act(request.user),
+        )
         return context
 
 
