@@ -7,9 +7,10 @@ alone). So no one gets a fragment made for a reader who may see something else, 
 request of every reader. Only time (a deadline passing) shows late, within PAGE_CACHE_SECONDS as for visitors' pages
 (0 turns fragments off too). A Wagtail preview (a draft) neither reads nor fills them.
 
-A kept fragment must not hold a form's CSRF token (it is the reader's own), nor anything read from the tables whose
-writes make no new generation (page_cache.IGNORED_TABLES: notifications, read marks, presence...): such parts are
-rendered for each request.
+A kept fragment's forms hold a placeholder instead of a CSRF token (`csrf_token` in the fragment's context), replaced
+by each reader's own when served (with_csrf_token). Nothing read from the tables whose writes make no new generation
+(page_cache.IGNORED_TABLES: notifications, read marks, presence...) may be in the kept HTML unless its value is in
+`vary` (a topic page's read mark is): such parts are rendered for each request.
 """
 
 import hashlib
