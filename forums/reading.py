@@ -66,8 +66,9 @@ def available_includes() -> dict[str, str]:
 
 
 def with_unread_state(user, topics: QuerySet) -> QuerySet:
-    """Annotate `read_number` (None: never opened), `marked_read` and `last_number` on each topic."""
-    topics = topics.annotate(last_number=F("last_post__number"))
+    """Annotate `read_number` (None: never opened) and `marked_read` on each topic. (The last post's number comes
+    with the last post, which lists select: an annotation joined the posts into every list's COUNT too, 5.9 of the
+    category page's 10 ms of SQL with 10,000 topics.)"""
     if not getattr(user, "is_authenticated", False):
         return topics
     return topics.annotate(
@@ -87,18 +88,26 @@ def _unread_filter() -> Q:
 
 
 def describe_unread(user, topics) -> list[Topic]:
-    """Set `is_new`, `new_replies` and `has_unread` on topics annotated by with_unread_state (no query)."""
+    """Set `is_new`, `new_replies` and `has_unread` on topics annotated by with_unread_state, their last post
+    selected with them (no query)."""
     topics = list(topics)
     for topic in topics:
         topic.is_new = False
         topic.new_replies = 0
         if getattr(user, "is_authenticated", False) and not topic.marked_read:
+            last_number = topic.last_post.number if topic.last_post_id else 0
             if topic.read_number is None:
                 topic.is_new = True
-            elif topic.last_number and topic.last_number > topic.read_number:
-                topic.new_replies = topic.last_number - topic.read_number
+            elif last_number > topic.read_number:
+                topic.new_replies = last_number - topic.read_number
         topic.has_unread = topic.is_new or bool(topic.new_replies)
     return topics
+
+
+def unread_signature(topics) -> tuple:
+    """What a reader's rows of these topics (described by describe_unread) show of that reader: which topics, and
+    what is new in each."""
+    return tuple((topic.pk, topic.is_new, topic.new_replies) for topic in topics)
 
 
 def unread_counts_by_category(user) -> dict[int, int]:

@@ -26,10 +26,14 @@ def category_page(request, slug):
     state = request.GET.get("etat", "")
     state = state if state in reading.STATE_FILTERS else ""
     page = reading.paginate_topics(request, reading.category_topics(request.user, category, state))
+    pinned = reading.globally_pinned(request.user, state) if page.number == 1 else []
     context = {
         "category": category,
         "children": reading.sub_categories(request.user, category),
-        "pinned": reading.globally_pinned(request.user, state) if page.number == 1 else [],
+        "pinned": pinned,
+        # The topics' rows are kept for readers who get the same rows (intranet/fragments.py): which topics (a
+        # moderator's list holds hidden ones) and what the reader has not read in each.
+        "rows_vary": (page.number, state, reading.unread_signature([*pinned, *page.object_list])),
         "page_obj": page,
         "state": state,
         "query_prefix": urlencode({"etat": state}) + "&" if state else "",

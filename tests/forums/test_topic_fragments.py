@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from forums.actions.moderation.hide import do_hide_post
-from forums.actions.posting import do_edit_post, do_reply
+from forums.actions.posting import do_create_topic, do_edit_post, do_reply
 from forums.actions.reactions import do_toggle_reaction
 from forums.models import POSTS_PER_PAGE, Post, Reaction, TopicReadState
 from intranet import page_cache
@@ -188,3 +188,50 @@ def test_a_write_shows_on_the_next_request_of_every_reader(topic, people, write)
     assert expected in after and expected not in before
     if gone:
         assert gone in before and gone not in after
+
+
+# --- a category's rows of topics, kept per the rows' reader facts ---------------------------------------------
+
+
+def category_page(client, category) -> str:
+    response = client.get(reverse("forums:category", args=[category.slug]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_the_new_badges_of_a_category_are_each_readers_own(topic, people, order):
+    colleague, colleague2 = logged_in(people["colleague"], people["colleague2"])
+    TopicReadState.objects.create(user=people["colleague2"], topic=topic, last_read_number=3)  # read it all
+    generation = page_cache.generation()
+
+    pages = {}
+    for name in order:
+        pages[name] = category_page(colleague if name == "first" else colleague2, topic.category)
+    assert page_cache.generation() == generation
+
+    assert 'class="topic-row is-unread' in pages["first"]
+    assert 'class="topic-row is-unread' not in pages["second"]
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_a_hidden_topic_is_listed_for_moderators_only(topic, people, make_topic, order):
+    hidden = make_topic(topic.category, people["author"], title="Sujet masqué par la modération", is_hidden=True)
+    moderator, colleague = logged_in(people["moderator"], people["colleague"])
+    for person in ("moderator", "colleague"):  # the same unread state for both: every topic read
+        for listed in (topic, hidden):
+            TopicReadState.objects.create(user=people[person], topic=listed, last_read_number=3)
+
+    pages = {}
+    for name in order:
+        pages[name] = category_page(moderator if name == "first" else colleague, topic.category)
+
+    assert hidden.title in pages["first"]
+    assert hidden.title not in pages["second"]
+
+
+def test_a_new_topic_is_listed_on_the_next_request(topic, people):
+    (reader,) = logged_in(people["outsider"])
+    category_page(reader, topic.category)
+    do_create_topic(people["author"], topic.category, "Un sujet tout neuf", "Premier message.")
+    assert "Un sujet tout neuf" in category_page(reader, topic.category)
