@@ -194,19 +194,44 @@ class TopicPage(Page):
         verbose_name_plural = _("topics")
 
     def get_context(self, request, *args, **kwargs):
+        """The trail, the sub-topics and the page of guides (`topic_content`: their HTML and the page number) are the
+        same for every reader of the same audiences: kept per content generation, language and page asked
+        (intranet/fragments.py), computed only when rendered."""
+        from django.template.loader import render_to_string
+        from django.utils.safestring import mark_safe
+
+        from intranet.fragments import cached_fragment
         from knowledge import reading
+        from knowledge.access import audiences_for
 
         context = super().get_context(request, *args, **kwargs)
-        ancestors = reading.trail(self)
-        index = reading.knowledge_index_of(ancestors)
-        guides = reading.paginate(request, reading.topic_guides(request.user, self))
-        context.update(
-            ancestors=ancestors,
-            page_obj=guides,
-            guides=guides.object_list,
-            subtopics=list(TopicPage.objects.live().child_of(self).order_by("path")),
-            knowledge_index_url=index.get_url(request) if index else "",
-        )
+
+        def render_content() -> dict:
+            ancestors = reading.trail(self)
+            index = reading.knowledge_index_of(ancestors)
+            guides = reading.paginate(request, reading.topic_guides(request.user, self))
+            found = {
+                "ancestors": ancestors,
+                "page_obj": guides,
+                "guides": guides.object_list,
+                "subtopics": list(TopicPage.objects.live().child_of(self).order_by("path")),
+                "knowledge_index_url": index.get_url(request) if index else "",
+            }
+            context.update(found)  # for whoever reads the context (tests)
+            parts = {**context, **found}
+            return {
+                "html": render_to_string("knowledge/includes/topic_content.html", parts, request=request),
+                "trail": render_to_string("knowledge/includes/breadcrumb.html", parts, request=request),
+                "page_number": guides.number,
+            }
+
+        vary = (tuple(audiences_for(request.user)), request.GET.get("page", ""))
+        content = cached_fragment(request, f"knowledge-topic:{self.pk}", vary, render_content)
+        context["topic_content"] = {
+            **content,
+            "html": mark_safe(content["html"]),  # noqa: S308 - our templates' HTML
+            "trail": mark_safe(content["trail"]),  # noqa: S308
+        }
         return context
 
     @classmethod

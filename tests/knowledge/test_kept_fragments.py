@@ -2,6 +2,8 @@
 per audience (a company's person never gets the one made for buyers), "Continue your course" per person (one's
 progress never shows on another's page), and a step done or a guide published shows on the next request."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -145,3 +147,33 @@ def test_a_preview_of_a_draft_is_never_kept_nor_served_from_what_readers_get(
     live = client.get(referring_guide.url, **host).content.decode()
     assert "Brouillon pas encore publié." not in live
     assert "Les étapes du marché." in live
+
+
+# --- a topic's page of guides, kept per audience and page (knowledge/topic_page.html) ------------------------
+
+
+@pytest.mark.parametrize("order", [("buyer", "company"), ("company", "buyer")])
+def test_a_topics_buyers_guides_are_kept_for_buyers_only(
+    topic, public_guide, buyers_guide, buyer, company_member, order
+):
+    clients = dict(zip(("buyer", "company"), logged_in(buyer, company_member), strict=True))
+    generation = page_cache.generation()
+
+    pages = {name: clients[name].get(topic.url).content.decode() for name in order}
+
+    assert page_cache.generation() == generation
+    assert buyers_guide.title in pages["buyer"] and "2 guides" in pages["buyer"]
+    assert buyers_guide.title not in pages["company"] and "1 guide" in pages["company"]
+    assert public_guide.title in pages["company"]
+
+
+def test_each_page_of_a_topic_is_kept_apart_and_a_new_guide_shows_at_once(topic, make_guide, company_member):
+    for number in range(21):
+        make_guide(f"Guide {number:02d}")
+    (client,) = logged_in(company_member)
+    first = client.get(topic.url).content.decode()
+    second = client.get(topic.url + "?page=2").content.decode()
+    assert "Guide 00" in first and "Guide 20" not in first
+    assert "Guide 20" in second and re.search(r"<title>[^<]*page 2", second)
+    make_guide("Guide tout neuf")
+    assert "22 guides" in client.get(topic.url).content.decode()
