@@ -1,9 +1,13 @@
-"""Pinning the queries of a page a visitor may get from the cache (intranet/page_cache.py): cold and warm."""
+"""Pinning the queries of a page a visitor may get from the cache (intranet/page_cache.py): cold and warm; readers
+logged in at once, to test the parts of logged-in pages kept for readers alike (intranet/fragments.py)."""
 
 import re
+from contextlib import contextmanager
 
 from django.conf import settings
+from django.test import Client
 
+from intranet import page_cache
 from intranet.models import ContentChange
 
 _TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="[A-Za-z0-9]{64}"')
@@ -40,3 +44,29 @@ def get_cold_and_warm(client, django_assert_num_queries, url, expected, data=Non
 def _without_tokens(content: bytes) -> bytes:
     """The page without its CSRF tokens (a fresh mask on every request)."""
     return _TOKEN.sub(b"", content)
+
+
+# --- parts of logged-in pages kept for readers alike (intranet/fragments.py) -----------------------------------
+
+
+def logged_in(*users, csrf_checks: bool = False, language: str = "en") -> list[Client]:
+    """A client per person (None: a visitor), in `language`, all logged in before any page is read: a login writes
+    the person's last login (content, hence a new generation), so the pages read next can all come from one
+    generation."""
+    clients = []
+    for user in users:
+        client = Client(enforce_csrf_checks=csrf_checks)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        if user is not None:
+            client.force_login(user)
+        clients.append(client)
+    return clients
+
+
+@contextmanager
+def one_generation():
+    """Fails if what runs inside makes a new content generation: the readers' pages read inside then all had the
+    same content, and only the readers differed (what a test of a kept part must prove)."""
+    before = page_cache.generation()
+    yield
+    assert page_cache.generation() == before, "a page view wrote content: the test proves nothing"

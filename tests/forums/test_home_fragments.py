@@ -12,6 +12,7 @@ from forums.actions.moderation.hide import do_hide_topic
 from forums.actions.posting import do_create_topic, do_reply
 from forums.models import Category
 from intranet import page_cache
+from tests.page_cache_helpers import logged_in, one_generation
 
 pytestmark = pytest.mark.django_db
 
@@ -38,19 +39,15 @@ def topics(home_page, make_topic, public_category, org_category, buyer):
 
 
 def test_a_reader_never_gets_the_section_kept_for_a_reader_who_may_read_more(topics, buyer, company_member):
-    # Everyone logs in first: a login writes the person's last login, which is content (a new generation).
-    readers = {"buyer": Client(), "company": Client(), "visitor": Client()}
-    readers["buyer"].force_login(buyer)
-    readers["company"].force_login(company_member)
-    generation = page_cache.generation()
-
-    assert "Réunion interne du service achats" in discussions(readers["buyer"])  # kept for Rennes' readers
-    for name in ("company", "visitor"):  # another organization's person, then a visitor
-        shown = discussions(readers[name])
-        assert "Question ouverte à tous" in shown
-        assert "Réunion interne du service achats" not in shown
-    assert "Réunion interne du service achats" in discussions(readers["buyer"])
-    assert page_cache.generation() == generation  # all of it in the same generation: only the readers differed
+    readers = dict(zip(("buyer", "company"), logged_in(buyer, company_member), strict=True))
+    readers["visitor"] = Client()
+    with one_generation():
+        assert "Réunion interne du service achats" in discussions(readers["buyer"])  # kept for Rennes' readers
+        for name in ("company", "visitor"):  # another organization's person, then a visitor
+            shown = discussions(readers[name])
+            assert "Question ouverte à tous" in shown
+            assert "Réunion interne du service achats" not in shown
+        assert "Réunion interne du service achats" in discussions(readers["buyer"])
 
 
 def test_readers_of_the_same_categories_share_the_kept_section_which_costs_no_query(

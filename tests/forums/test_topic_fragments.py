@@ -9,7 +9,6 @@ both orders, in one generation: the second must never get what was made for the 
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from forums.actions.moderation.hide import do_hide_post
@@ -17,17 +16,9 @@ from forums.actions.posting import do_create_topic, do_edit_post, do_reply
 from forums.actions.reactions import do_toggle_reaction
 from forums.models import POSTS_PER_PAGE, Post, Reaction, TopicReadState
 from intranet import page_cache
+from tests.page_cache_helpers import logged_in, one_generation
 
 pytestmark = pytest.mark.django_db
-
-
-def logged_in(*users, csrf_checks=False) -> list[Client]:
-    clients = []
-    for user in users:
-        client = Client(enforce_csrf_checks=csrf_checks)
-        client.force_login(user)
-        clients.append(client)
-    return clients
 
 
 def read(client, topic) -> str:
@@ -38,9 +29,8 @@ def read(client, topic) -> str:
 
 def in_turn(readers: dict, order) -> dict:
     """Each reader's page, in this order, all in one content generation."""
-    generation = page_cache.generation()
-    pages = {name: read(*readers[name]) for name in order}
-    assert page_cache.generation() == generation, "a page view wrote content: the test proves nothing"
+    with one_generation():
+        pages = {name: read(*readers[name]) for name in order}
     return pages
 
 
@@ -100,13 +90,11 @@ def test_the_topics_author_may_mark_the_solution_on_a_page_without_their_posts(t
         reply(topic, people["writer"], f"Réponse {number}")  # page 2: none of the author's posts
     author, colleague = logged_in(people["author"], people["colleague"])
     second_page = reverse("forums:topic", args=[topic.pk]) + "?page=2"
-    generation = page_cache.generation()
-
-    pages = {}
-    for name in order:
-        client = author if name == "first" else colleague
-        pages[name] = client.get(second_page).content.decode()
-    assert page_cache.generation() == generation
+    with one_generation():
+        pages = {}
+        for name in order:
+            client = author if name == "first" else colleague
+            pages[name] = client.get(second_page).content.decode()
 
     assert "Mark as the solution" in pages["first"]
     assert "Mark as the solution" not in pages["second"]
@@ -203,12 +191,10 @@ def category_page(client, category) -> str:
 def test_the_new_badges_of_a_category_are_each_readers_own(topic, people, order):
     colleague, colleague2 = logged_in(people["colleague"], people["colleague2"])
     TopicReadState.objects.create(user=people["colleague2"], topic=topic, last_read_number=3)  # read it all
-    generation = page_cache.generation()
-
-    pages = {}
-    for name in order:
-        pages[name] = category_page(colleague if name == "first" else colleague2, topic.category)
-    assert page_cache.generation() == generation
+    with one_generation():
+        pages = {}
+        for name in order:
+            pages[name] = category_page(colleague if name == "first" else colleague2, topic.category)
 
     assert 'class="topic-row is-unread' in pages["first"]
     assert 'class="topic-row is-unread' not in pages["second"]

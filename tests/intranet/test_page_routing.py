@@ -98,3 +98,13 @@ def test_a_new_root_page_for_the_site_is_served_on_the_next_request(client, home
     Site.objects.filter(is_default_site=True).update(root_page=other)
     response = client.get("/")
     assert response.context["page"].pk == other.pk
+
+
+@pytest.mark.django_db
+def test_a_host_no_site_answers_gets_404_until_a_site_is_made_for_it(client, home):
+    site = Site.objects.get(is_default_site=True)
+    Site.objects.all().delete()  # content: a new generation
+    assert client.get("/").status_code == 404  # "no site" is kept for this generation and host
+    assert client.get("/").status_code == 404
+    Site.objects.create(hostname=site.hostname, port=site.port, root_page=home, is_default_site=True)
+    assert client.get("/").status_code == 200

@@ -6,30 +6,16 @@ import re
 
 import pytest
 from django.conf import settings
-from django.test import Client
 
-from intranet import page_cache
 from knowledge import actions
 from knowledge.models import Audience, GuidePage, RelatedGuide, TrainingPathPage, TrainingStep
+from tests.page_cache_helpers import logged_in, one_generation
 
 pytestmark = pytest.mark.django_db
 
 
 def home(client) -> str:
     return client.get("/").content.decode()
-
-
-def logged_in(*users) -> list[Client]:
-    """A client per person, all logged in before any page is read (a login writes the person's last login: content,
-    hence a new generation); the pages that follow are then all read in one generation."""
-    clients = []
-    for user in users:
-        client = Client()
-        client.cookies["django_language"] = "en"
-        if user is not None:
-            client.force_login(user)
-        clients.append(client)
-    return clients
 
 
 @pytest.fixture
@@ -49,14 +35,12 @@ def course(knowledge_index, public_guide, make_guide):
 
 def test_latest_guides_are_kept_per_audience(home_page, public_guide, buyers_guide, buyer, company_member):
     buyer_client, company_client, visitor = logged_in(buyer, company_member, None)
-    generation = page_cache.generation()
-
-    assert "Négocier avec les candidats" in home(buyer_client)
-    for client in (company_client, visitor):
-        page = home(client)
-        assert "Seuils des MAPA" in page
-        assert "Négocier avec les candidats" not in page
-    assert page_cache.generation() == generation
+    with one_generation():
+        assert "Négocier avec les candidats" in home(buyer_client)
+        for client in (company_client, visitor):
+            page = home(client)
+            assert "Seuils des MAPA" in page
+            assert "Négocier avec les candidats" not in page
 
 
 def test_a_guide_published_shows_on_the_next_request(home_page, public_guide, make_guide, buyer):
@@ -71,11 +55,9 @@ def test_ones_progress_is_kept_for_oneself_alone_and_a_step_done_shows_at_once(c
     first = TrainingStep.objects.filter(path=course).order_by("sort_order").first()
     actions.do_mark_step_done(buyer, first)
     buyer_client, colleague_client = logged_in(buyer, colleague)
-    generation = page_cache.generation()
-
-    assert "1 of 2 steps done" in home(buyer_client)
-    assert "0 of 2 steps done" in home(colleague_client)
-    assert page_cache.generation() == generation
+    with one_generation():
+        assert "1 of 2 steps done" in home(buyer_client)
+        assert "0 of 2 steps done" in home(colleague_client)
 
     actions.do_mark_step_done(colleague, first)
     assert "1 of 2 steps done" in home(colleague_client)
@@ -107,11 +89,8 @@ def test_a_guides_references_to_buyers_guides_are_kept_for_buyers_only(
     referring_guide, buyers_guide, buyer, company_member, order
 ):
     clients = dict(zip(("buyer", "company"), logged_in(buyer, company_member), strict=True))
-    generation = page_cache.generation()
-
-    pages = {name: clients[name].get(referring_guide.url).content.decode() for name in order}
-
-    assert page_cache.generation() == generation
+    with one_generation():
+        pages = {name: clients[name].get(referring_guide.url).content.decode() for name in order}
     link = f'href="{buyers_guide.url}"'
     assert pages["buyer"].count(link) == 2  # "See also" in the body, and the related guides
     assert link not in pages["company"]
@@ -157,11 +136,8 @@ def test_a_topics_buyers_guides_are_kept_for_buyers_only(
     topic, public_guide, buyers_guide, buyer, company_member, order
 ):
     clients = dict(zip(("buyer", "company"), logged_in(buyer, company_member), strict=True))
-    generation = page_cache.generation()
-
-    pages = {name: clients[name].get(topic.url).content.decode() for name in order}
-
-    assert page_cache.generation() == generation
+    with one_generation():
+        pages = {name: clients[name].get(topic.url).content.decode() for name in order}
     assert buyers_guide.title in pages["buyer"] and "2 guides" in pages["buyer"]
     assert buyers_guide.title not in pages["company"] and "1 guide" in pages["company"]
     assert public_guide.title in pages["company"]

@@ -4,18 +4,16 @@ import datetime
 import html
 
 import pytest
-from django.conf import settings
 from django.template.loader import render_to_string
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from intranet import page_cache
 from intranet.actions.accounts import sync_wagtail_groups
 from intranet.models import Membership, User
 from procurement.home_sections import buyer_dashboard_section
 from procurement.models import NoticePage, Question
 from procurement.setup import ensure_buyer_section
+from tests.page_cache_helpers import logged_in, one_generation
 
 pytestmark = pytest.mark.django_db
 
@@ -211,20 +209,14 @@ def test_the_kept_dashboard_is_never_served_to_another_body_nor_to_an_editor(
 ):
     make_activity(make_notice, 3)  # Ville de Rennes's
     brest = make_user("acheteur@chu-brest.fr", other_body, Membership.Role.BUYER)
-    clients = {}
-    for name, user in (("rennes", buyer), ("brest", brest), ("editor", editor)):  # every login first (content)
-        clients[name] = Client()
-        clients[name].cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        clients[name].force_login(user)
-    generation = page_cache.generation()
-
-    assert "Draft: 1" in dashboard_html(clients["rennes"])
-    assert "Publish a notice" in dashboard_html(clients["rennes"])
-    brest_page = dashboard_html(clients["brest"])
-    assert "The notices of: CHU de Brest" in brest_page and "Draft:" not in brest_page
-    editor_page = dashboard_html(clients["editor"])  # same body as the buyer, fewer rights
-    assert "Draft: 1" in editor_page and "Publish a notice" not in editor_page
-    assert page_cache.generation() == generation
+    clients = dict(zip(("rennes", "brest", "editor"), logged_in(buyer, brest, editor), strict=True))
+    with one_generation():
+        assert "Draft: 1" in dashboard_html(clients["rennes"])
+        assert "Publish a notice" in dashboard_html(clients["rennes"])
+        brest_page = dashboard_html(clients["brest"])
+        assert "The notices of: CHU de Brest" in brest_page and "Draft:" not in brest_page
+        editor_page = dashboard_html(clients["editor"])  # same body as the buyer, fewer rights
+        assert "Draft: 1" in editor_page and "Publish a notice" not in editor_page
 
 
 def test_a_new_question_shows_on_the_buyers_next_request(login, buyer, make_notice):

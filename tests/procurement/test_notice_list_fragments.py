@@ -5,27 +5,15 @@ alert form stays each reader's own."""
 import re
 
 import pytest
-from django.conf import settings
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from intranet import page_cache
 from intranet.models import Membership
 from procurement.models import SavedSearch
+from tests.page_cache_helpers import logged_in, one_generation
 
 pytestmark = pytest.mark.django_db
-
-
-def logged_in(*users, csrf_checks=False) -> list[Client]:
-    clients = []
-    for user in users:
-        client = Client(enforce_csrf_checks=csrf_checks)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        client.force_login(user)
-        clients.append(client)
-    return clients
 
 
 @pytest.fixture
@@ -38,12 +26,10 @@ def notices(make_notice):
 
 def test_readers_share_the_kept_results_which_cost_no_notice_query(notices, notice_index, company_member, buyer):
     first, second = logged_in(company_member, buyer)
-    generation = page_cache.generation()
-    page = first.get(notice_index.url).content.decode()
-    with CaptureQueriesContext(connection) as queries:
-        again = second.get(notice_index.url).content.decode()
-
-    assert page_cache.generation() == generation
+    with one_generation():
+        page = first.get(notice_index.url).content.decode()
+        with CaptureQueriesContext(connection) as queries:
+            again = second.get(notice_index.url).content.decode()
     assert "Nettoyage des écoles" in again and "Fournitures scolaires" in again
     assert not [q for q in queries.captured_queries if "procurement_noticepage" in q["sql"]]
     finder = re.compile(r'<search class="notice-filters".*?</ol>', re.S)
