@@ -14,9 +14,16 @@ PAGE_CACHE_SECONDS (a deadline passing, "3 minutes ago").
 
 The CSRF tokens of the cached page (the language switcher's form, a login form) are stored as a placeholder
 and replaced by the visitor's own token when the page is served.
+
+Logged-in people's pages are kept too, each for its own person only (MemberPageCacheMiddleware): the key adds the
+person, their session's content and a second generation, the "personal" one, which every write to the tables a
+person sees of their own (PERSONAL_TABLES: read marks, notifications, downloads...) makes new, just as content
+writes make a new content generation. A page whose rendering wrote anything (a topic marked read) is not kept: the
+next request renders it again, then finds nothing to write and is kept.
 """
 
 import hashlib
+import json
 import re
 
 from django.conf import settings
@@ -29,10 +36,26 @@ from django.http import HttpResponse
 from django.middleware.csrf import CSRF_TOKEN_LENGTH, _unmask_cipher_token, get_token
 
 TABLE = "intranet_contentchange"
-# Writes to these tables change nothing a visitor can see.
+PERSONAL_TABLE = "intranet_personalchange"
+# Writes to these tables change nothing a visitor sees, but they change what their person sees of their own:
+# a logged-in person's kept pages are keyed on them too (the personal generation).
+PERSONAL_TABLES = frozenset(
+    {
+        "intranet_notification",
+        "forums_categoryreadmark",
+        "forums_topicreadstate",
+        "workspaces_readmarker",
+        "uploads_upload",
+        "procurement_bidlog",
+        "procurement_download",
+    }
+)
+# Writes to these tables change nothing a visitor can see (nor, for those not in PERSONAL_TABLES, anything on the
+# pages kept for logged-in people: presence is shown on workspaces' pages only, which are never kept).
 IGNORED_TABLES = frozenset(
     {
         TABLE,
+        PERSONAL_TABLE,
         "django_session",
         "django_admin_log",
         "django_tasks_database_dbtaskresult",
@@ -43,13 +66,8 @@ IGNORED_TABLES = frozenset(
         "intranet_auditevent",
         "intranet_notification",
         "intranet_scheduledrun",
-        "forums_categoryreadmark",
-        "forums_topicreadstate",
         "workspaces_presence",
-        "workspaces_readmarker",
-        "uploads_upload",
-        "procurement_bidlog",
-        "procurement_download",
+        *PERSONAL_TABLES,
         "wagtailadmin_editingsession",
         "wagtailimages_rendition",
         # Wagtail's own search index (the admin's search), written by the worker after the content's commit,
@@ -70,47 +88,55 @@ KEEP_ROWS = 1000
 # --- the generation --------------------------------------------------------------------------------------------
 
 
-def _table_ready(connection) -> bool:
-    """Whether the ContentChange table exists (not during the first migrations); remembered once it does."""
-    if getattr(connection, "_content_change_ready", False):
+def _table_ready(connection, table: str = TABLE) -> bool:
+    """Whether the change table exists (not during the first migrations); remembered once it does."""
+    ready_tables = connection.__dict__.setdefault("_change_tables_ready", set())
+    if table in ready_tables:
         return True
     with connection.cursor() as cursor:
-        ready = TABLE in connection.introspection.table_names(cursor)
-    connection._content_change_ready = ready
+        ready = table in connection.introspection.table_names(cursor)
+    if ready:
+        ready_tables.add(table)
     return ready
 
 
-def _insert(connection) -> None:
+def _insert(connection, table: str) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {TABLE} DEFAULT VALUES")  # noqa: S608 - a constant
+        cursor.execute(f"INSERT INTO {table} DEFAULT VALUES")  # noqa: S608 - a constant
 
 
-def record_change(using: str = "default") -> None:
-    """Record that the content changed, in the current transaction if there is one (at most once per
-    transaction, unless the generation was read since)."""
+def record_change(using: str = "default", table: str = TABLE) -> None:
+    """Record that the content (or, with PERSONAL_TABLE, what a person sees of their own) changed, in the
+    current transaction if there is one (at most once per transaction, unless the generation was read since)."""
     connection = connections[using]
-    if not _table_ready(connection):
+    if not _table_ready(connection, table):
         return
+    markers = connection.__dict__.setdefault("_change_markers", {})
     if connection.in_atomic_block:
-        marker = getattr(connection, "_content_change_marker", None)
+        marker = markers.get(table)
         if marker is not None and any(func is marker for _sids, func, _robust in connection.run_on_commit):
             return
 
         def marker():
             """Stands in the transaction's on-commit list while the transaction holds its change."""
 
-        connection._content_change_marker = marker
+        markers[table] = marker
         transaction.on_commit(marker, using=using)
-    _insert(connection)
+    _insert(connection, table)
 
 
 def _track_writes(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
     found = _WRITE.match(sql) if isinstance(sql, str) else None
-    if found and found[1].lower() not in IGNORED_TABLES:
+    if found:
+        name = found[1].lower()
         connection = context["connection"]
-        connection._content_writes = getattr(connection, "_content_writes", 0) + 1
-        record_change(connection.alias)
+        if name in PERSONAL_TABLES:
+            connection._personal_writes = getattr(connection, "_personal_writes", 0) + 1
+            record_change(connection.alias, PERSONAL_TABLE)
+        elif name not in IGNORED_TABLES:
+            connection._content_writes = getattr(connection, "_content_writes", 0) + 1
+            record_change(connection.alias)
     return result
 
 
@@ -123,8 +149,9 @@ def _after_migrate(sender, using="default", **kwargs):
     """Migrations (data ones included) change content: a new generation once they are applied."""
     if sender.name == "intranet":
         connection = connections[using]
-        connection._content_change_ready = False  # the table may have just been made
+        connection.__dict__.pop("_change_tables_ready", None)  # the tables may have just been made
         record_change(using)
+        record_change(using, PERSONAL_TABLE)
 
 
 def connect() -> None:
@@ -139,16 +166,31 @@ def generation(using: str = "default") -> int:
     """The content's generation: the id of the last recorded change (0 before any)."""
     connection = connections[using]
     # A write after this read, in the same transaction, must record a change of its own.
-    connection._content_change_marker = None
+    connection.__dict__.setdefault("_change_markers", {})[TABLE] = None
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT MAX(id) FROM {TABLE}")  # noqa: S608 - a constant
         row = cursor.fetchone()
     return row[0] or 0
 
 
+def generations(using: str = "default") -> tuple[int, int]:
+    """The content's generation and the personal one, in one query."""
+    connection = connections[using]
+    connection.__dict__["_change_markers"] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT (SELECT MAX(id) FROM {TABLE}), (SELECT MAX(id) FROM {PERSONAL_TABLE})")  # noqa: S608
+        content, personal = cursor.fetchone()
+    return content or 0, personal or 0
+
+
+def _writes(using: str) -> tuple[int, int]:
+    connection = connections[using]
+    return getattr(connection, "_content_writes", 0), getattr(connection, "_personal_writes", 0)
+
+
 def request_generation(request, using: str = "default") -> int:
     """The generation for this request, read once unless the request wrote content since (then read again)."""
-    writes = getattr(connections[using], "_content_writes", 0)
+    writes = _writes(using)[0]
     known = getattr(request, "_content_generation", None)
     if known is not None and known[1] == writes:
         return known[0]
@@ -157,14 +199,27 @@ def request_generation(request, using: str = "default") -> int:
     return current
 
 
-def prune(keep: int = KEEP_ROWS) -> int:
-    """Delete all but the last `keep` changes (the daily job); returns how many went."""
-    from intranet.models import ContentChange
+def request_generations(request, using: str = "default") -> tuple[int, int]:
+    """Both generations for this request (content, personal), read again only if the request wrote since."""
+    writes = _writes(using)
+    known = getattr(request, "_generations", None)
+    if known is not None and known[1] == writes:
+        return known[0]
+    current = generations(using)
+    request._generations = (current, writes)
+    request._content_generation = (current[0], writes[0])
+    return current
 
-    oldest_kept = ContentChange.objects.order_by("-id").values_list("id", flat=True)[keep - 1 : keep].first()
-    if oldest_kept is None:
-        return 0
-    deleted, _ = ContentChange.objects.filter(id__lt=oldest_kept).delete()
+
+def prune(keep: int = KEEP_ROWS) -> int:
+    """Delete all but the last `keep` changes of each kind (the daily job); returns how many went."""
+    from intranet.models import ContentChange, PersonalChange
+
+    deleted = 0
+    for model in (ContentChange, PersonalChange):
+        oldest_kept = model.objects.order_by("-id").values_list("id", flat=True)[keep - 1 : keep].first()
+        if oldest_kept is not None:
+            deleted += model.objects.filter(id__lt=oldest_kept).delete()[0]
     return deleted
 
 
@@ -181,8 +236,9 @@ def _cacheable_request(request) -> bool:
     return not request.path.startswith(settings.PAGE_CACHE_SKIP_PREFIXES)
 
 
-def _cacheable_response(request, response, shared: bool = False) -> bool:
-    """Whether `response` may be kept for every visitor (`shared`: for everyone, logged-in people included)."""
+def _cacheable_response(request, response, shared: bool = False, member: bool = False) -> bool:
+    """Whether `response` may be kept for every visitor (`shared`: for everyone, logged-in people included;
+    `member`: for its own logged-in person only)."""
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
     if getattr(response, "page_cache", True) is False:
@@ -191,7 +247,7 @@ def _cacheable_response(request, response, shared: bool = False) -> bool:
     if content_type not in CACHEABLE_TYPES:
         return False
     control = response.get("Cache-Control", "").lower()
-    if any(word in control for word in ("private", "no-store", "no-cache")):
+    if any(word in control for word in (("no-store", "no-cache") if member else ("private", "no-store", "no-cache"))):
         return False
     vary = {part.strip().lower() for part in response.get("Vary", "").split(",") if part.strip()}
     if vary - HARMLESS_VARY:
@@ -280,3 +336,63 @@ class AnonymousPageCacheMiddleware:
             return _thaw(request, frozen)
         request._page_cache_shared_key = key
         return None
+
+
+# --- logged-in people's pages ------------------------------------------------------------------------------------
+
+
+def _messages_pending(request) -> bool:
+    """Whether a message ("Your reply is published") waits to be shown: the page showing it is not kept."""
+    if request.COOKIES.get("messages"):  # (emptied, not removed, by some clients once shown)
+        return True
+    session = getattr(request, "session", None)
+    return session is not None and "_messages" in session
+
+
+def _member_cacheable_request(request) -> bool:
+    if request.method not in ("GET", "HEAD") or settings.MEMBER_PAGE_CACHE_SECONDS <= 0:
+        return False
+    if "HTTP_AUTHORIZATION" in request.META or request.path.startswith(settings.MEMBER_PAGE_CACHE_SKIP_PREFIXES):
+        return False
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated and not _messages_pending(request)
+
+
+def _member_key(request, current: tuple[int, int]) -> str:
+    session = request.session
+    # Everything the session holds (its login hash, a page's password, a choice kept between pages): a change of
+    # any of it is another key.
+    held = json.dumps({name: session[name] for name in session.keys()}, sort_keys=True, default=str)
+    where = (
+        f"{request.user.pk}|{hashlib.sha256(held.encode()).hexdigest()}|"
+        f"{request.scheme}://{request.get_host()}{request.get_full_path()}|{request.LANGUAGE_CODE}"
+    )
+    return f"member-page:{current[0]}:{current[1]}:{hashlib.sha256(where.encode()).hexdigest()}"
+
+
+class MemberPageCacheMiddleware:
+    """Serve a logged-in person's GET pages from the cache, kept for that person only: keyed by the person, their
+    session, address, language and both generations (content, personal). A page whose rendering wrote anything
+    is not kept (it may show the state before its own write); nor a page under MEMBER_PAGE_CACHE_SKIP_PREFIXES
+    (workspaces, live with presence and chat), a page showing a message, or one marked `page_cache = False`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _member_cacheable_request(request):
+            return self.get_response(request)
+        before = request_generations(request)
+        key = _member_key(request, before)
+        frozen = cache.get(key)
+        if frozen is not None:
+            return _thaw(request, frozen)
+        response = self.get_response(request)
+        if (
+            _cacheable_response(request, response, member=True)
+            and not _messages_pending(request)
+            and request_generations(request) == before
+        ):
+            cache.set(key, _freeze(request, response), settings.MEMBER_PAGE_CACHE_SECONDS)
+            response["X-Page-Cache"] = "miss"
+        return response

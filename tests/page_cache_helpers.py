@@ -8,11 +8,13 @@ from django.conf import settings
 from django.test import Client
 
 from intranet import page_cache
-from intranet.models import ContentChange
+from intranet.models import ContentChange, PersonalChange
 
 _TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="[A-Za-z0-9]{64}"')
 # A page served from the cache costs one query: the content's generation.
 WARM_QUERIES = 1
+# A logged-in person's page kept for them: their session, themselves and both generations (content, personal).
+MEMBER_WARM_QUERIES = 3
 
 
 def is_visitor(client) -> bool:
@@ -25,16 +27,25 @@ def forget_cached_pages() -> None:
     ContentChange.objects.create()
 
 
+def forget_kept_member_pages() -> None:
+    """A new personal generation, as a read mark or a notification makes: the next logged-in request renders its
+    page again, with the parts kept for readers alike (intranet/fragments.py) still kept."""
+    PersonalChange.objects.create()
+
+
 def get_cold_and_warm(client, django_assert_num_queries, url, expected, data=None):
-    """GET `url` rendered (`expected` queries, plus the generation's for a visitor: its footer is rendered too),
-    then, for a visitor, again from the cache (WARM_QUERIES, the same content). Returns the rendered response."""
+    """GET `url` rendered (`expected` queries, plus the generation's for a visitor: its footer is rendered too; a
+    logged-in person's page with the parts kept for readers alike), then again from the cache (WARM_QUERIES for a
+    visitor, MEMBER_WARM_QUERIES for a logged-in person; the same content). Returns the rendered response."""
     visitor = is_visitor(client)
     if visitor:
         forget_cached_pages()  # (a logged-in page keeps its fragments: the footer)
+    else:
+        forget_kept_member_pages()
     with django_assert_num_queries(expected + (1 if visitor else 0)):
         response = client.get(url, data)
-    if visitor and response.status_code == 200:
-        with django_assert_num_queries(WARM_QUERIES):
+    if response.status_code == 200:
+        with django_assert_num_queries(WARM_QUERIES if visitor else MEMBER_WARM_QUERIES):
             warm = client.get(url, data)
         assert warm["X-Page-Cache"] == "hit"
         assert _without_tokens(warm.content) == _without_tokens(response.content)

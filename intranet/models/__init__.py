@@ -2,7 +2,7 @@
 
 from .accounts import BodyGroup, CompanyRegistration, Invitation, Membership, Organization, User
 from .audit import AuditEvent
-from .caching import ContentChange
+from .caching import ContentChange, PersonalChange
 from .notifications import Notification
 from .pages import HomePage, StandardPage
 from .scheduling import ScheduledRun
@@ -11,6 +11,7 @@ __all__ = [
     "AuditEvent",
     "BodyGroup",
     "ContentChange",
+    "PersonalChange",
     "CompanyRegistration",
     "HomePage",
     "Invitation",

@@ -14,3 +14,14 @@ class ContentChange(models.Model):
 
     class Meta:
         verbose_name = "content change"
+
+
+class PersonalChange(models.Model):
+    """One row per committed transaction that wrote what a person sees of their own (read marks, notifications:
+    `page_cache.PERSONAL_TABLES`): the highest id is the personal generation, part of the key of every page kept
+    for a logged-in person. Pruned with the content changes."""
+
+    id = models.BigAutoField(primary_key=True)
+
+    class Meta:
+        verbose_name = "personal change"

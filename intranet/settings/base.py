@@ -70,6 +70,9 @@ MIDDLEWARE = [
     "intranet.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Logged-in people's pages, each kept for its own person (intranet/page_cache.py): after the authentication
+    # and the messages, which it reads.
+    "intranet.page_cache.MemberPageCacheMiddleware",
     "intranet.admin_pages.AdminPageGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "intranet.middleware.SiteCSPMiddleware",
@@ -175,6 +178,10 @@ else:
 # Search results are not kept: the worker updates the index after the commit that made a change.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 60))
 PAGE_CACHE_SKIP_PREFIXES = ("/admin/", "/televersements/", "/ws/", "/bench/", "/recherche/")
+# A logged-in person's pages are kept for that person only, until the content or what they see of their own (read
+# marks, notifications) changes, and for at most this many seconds. 0: off. Workspaces (presence, chat) are live.
+MEMBER_PAGE_CACHE_SECONDS = int(os.environ.get("MEMBER_PAGE_CACHE_SECONDS", PAGE_CACHE_SECONDS))
+MEMBER_PAGE_CACHE_SKIP_PREFIXES = (*PAGE_CACHE_SKIP_PREFIXES, "/espaces/")
 
 # Search: Whoosh in var/ unless SEARCH_URL names an Elasticsearch 7 server.
 SEARCH_URL = os.environ.get("SEARCH_URL", "")

@@ -84,16 +84,19 @@ def test_a_write_in_raw_sql_invalidates_too(topic):
     assert "Titre changé en SQL" in visitor().get(url).text
 
 
-def test_logged_in_people_never_get_a_cached_page_nor_fill_one(topic, client, buyer):
+def test_logged_in_people_never_get_a_visitors_page_nor_fill_one(topic, client, buyer):
     url = topic.get_absolute_url()
     client.force_login(buyer)
+    client.get(url)  # (marks the topic read)
     member_page = client.get(url)
-    assert "X-Page-Cache" not in member_page
+    assert member_page["X-Page-Cache"] == "miss"  # kept, for them only (test_member_page_cache.py)
     assert buyer.display_name in member_page.text  # the account menu
     first = visitor().get(url)
     assert first["X-Page-Cache"] == "miss"
     assert buyer.display_name not in first.text.split("<main")[0]  # no one's account menu
-    assert "X-Page-Cache" not in client.get(url)
+    assert visitor().get(url)["X-Page-Cache"] == "hit"
+    again = client.get(url)
+    assert buyer.display_name in again.text.split("<main")[0]
 
 
 def test_each_language_has_its_own_cached_page(topic):
@@ -241,11 +244,20 @@ def test_a_public_feed_is_kept_for_members_too_and_a_private_one_stays_refused(
         assert response.status_code == 404 and "X-Page-Cache" not in response
 
 
-def test_a_page_whose_answer_depends_on_the_reader_is_never_shared(client, buyer, topic):
+def test_a_page_whose_answer_depends_on_the_reader_is_never_shared(client, buyer, other_buyer, topic):
     client.force_login(buyer)
     url = topic.get_absolute_url()
     client.get(url)
-    assert "X-Page-Cache" not in client.get(url)
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"  # kept for its person only
+    other_buyer.first_name, other_buyer.last_name = "Yann", "Le Goff"
+    other_buyer.save(update_fields=["first_name", "last_name"])
+    other = Client()
+    other.force_login(other_buyer)
+    response = other.get(url)
+    assert response.get("X-Page-Cache") != "hit"
+    header = response.text.split("<main")[0]
+    assert buyer.display_name not in header and "Yann Le Goff" in header
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forums.models import Attachment, Category, Reaction, Subscription, Topic, TopicReadState
-from tests.page_cache_helpers import forget_cached_pages, get_cold_and_warm
+from tests.page_cache_helpers import forget_cached_pages, forget_kept_member_pages, get_cold_and_warm
 
 # Each count includes the header's unread-messages badge of the workspaces (one query for a logged-in reader).
 CATEGORY_PAGE_QUERIES = 16  # includes the reader's category subscription form
@@ -118,6 +118,7 @@ def test_the_topic_page_costs_the_same_queries_whatever_the_number_of_topics(
     posts = response.context["posts"]
     assert posts[3].reaction_counts == {"like": 4, "thanks": 1}
     # The kept posts (intranet/fragments.py): the same page without the posts' four queries.
+    forget_kept_member_pages()  # the page itself rendered again for its person, with its kept parts
     with django_assert_num_queries(TOPIC_PAGE_WARM_QUERIES):
         warm = reader.get(url)
     assert warm.content.decode().count('aria-labelledby="post-') == 20

@@ -8,7 +8,7 @@ If one of those changes on purpose, update the number here; it must never depend
 import pytest
 
 from knowledge.models import Audience, RelatedGuide
-from tests.page_cache_helpers import forget_cached_pages, get_cold_and_warm
+from tests.page_cache_helpers import forget_cached_pages, forget_kept_member_pages, get_cold_and_warm
 
 AUDIENCES = [Audience.EVERYONE, Audience.MEMBERS, Audience.BUYERS]
 
@@ -55,6 +55,7 @@ def test_the_guide_page_costs_the_same_queries_whatever_the_number_of_guides(
         response = reader.get(url)
     assert "guide-related" in response.content.decode()
     # The guide and its trail kept for readers of the same audiences (intranet/fragments.py).
+    forget_kept_member_pages()  # the page itself rendered again for its person, with its kept parts
     with django_assert_num_queries(GUIDE_PAGE_WARM_QUERIES):
         warm = reader.get(url)
     assert warm.content.decode().count("guide-related") == response.content.decode().count("guide-related")
@@ -69,6 +70,7 @@ def test_the_topic_page_costs_the_same_queries_whatever_the_number_of_guides(
         response = reader.get(topic.url)
     assert response.content.decode().count('class="guide-item"') == min(len(many_guides), 20)
     # The trail, sub-topics and guides kept for readers of the same audiences (intranet/fragments.py).
+    forget_kept_member_pages()  # the page itself rendered again for its person, with its kept parts
     with django_assert_num_queries(TOPIC_PAGE_WARM_QUERIES):
         warm = reader.get(topic.url)
     assert warm.content.decode().count('class="guide-item"') == min(len(many_guides), 20)
