@@ -15,11 +15,11 @@ PAGE_CACHE_SECONDS (a deadline passing, "3 minutes ago").
 The CSRF tokens of the cached page (the language switcher's form, a login form) are stored as a placeholder
 and replaced by the visitor's own token when the page is served.
 
-Logged-in people's pages are kept too, each for its own person only (MemberPageCacheMiddleware): the key adds the
-person, their session's content and a second generation, the "personal" one, which every write to the tables a
-person sees of their own (PERSONAL_TABLES: read marks, notifications, downloads...) makes new, just as content
-writes make a new content generation. A page whose rendering wrote anything (a topic marked read) is not kept: the
-next request renders it again, then finds nothing to write and is kept.
+Logged-in people's pages are kept too, each for its own session only (MemberPageCacheMiddleware): the key adds the
+session's key and a second generation, the "personal" one, which every write to the tables a person sees of their
+own (PERSONAL_TABLES: sessions, read marks, notifications, downloads...) makes new, just as content writes make a
+new content generation. A page whose rendering wrote anything (a topic marked read) is not kept: the next request
+renders it again, then finds nothing to write and is kept.
 """
 
 import hashlib
@@ -41,6 +41,7 @@ PERSONAL_TABLE = "intranet_personalchange"
 # a logged-in person's kept pages are keyed on them too (the personal generation).
 PERSONAL_TABLES = frozenset(
     {
+        "django_session",
         "intranet_notification",
         "forums_categoryreadmark",
         "forums_topicreadstate",
@@ -56,7 +57,6 @@ IGNORED_TABLES = frozenset(
     {
         TABLE,
         PERSONAL_TABLE,
-        "django_session",
         "django_admin_log",
         "django_tasks_database_dbtaskresult",
         "axes_accessattempt",
@@ -341,57 +341,63 @@ class AnonymousPageCacheMiddleware:
 # --- logged-in people's pages ------------------------------------------------------------------------------------
 
 
-def _messages_pending(request) -> bool:
-    """Whether a message ("Your reply is published") waits to be shown: the page showing it is not kept."""
-    if request.COOKIES.get("messages"):  # (emptied, not removed, by some clients once shown)
-        return True
-    session = getattr(request, "session", None)
-    return session is not None and "_messages" in session
-
-
-def _member_cacheable_request(request) -> bool:
-    if request.method not in ("GET", "HEAD") or settings.MEMBER_PAGE_CACHE_SECONDS <= 0:
+def _member_cacheable_request(request, session_key: str | None) -> bool:
+    if not session_key or request.method not in ("GET", "HEAD") or settings.MEMBER_PAGE_CACHE_SECONDS <= 0:
         return False
     if "HTTP_AUTHORIZATION" in request.META or request.path.startswith(settings.MEMBER_PAGE_CACHE_SKIP_PREFIXES):
         return False
-    user = getattr(request, "user", None)
-    return user is not None and user.is_authenticated and not _messages_pending(request)
+    # A message waiting in its cookie ("Your reply is published") is shown by the next page, which is not kept.
+    # (The cookie may have been emptied rather than removed by the client once shown; a message kept in the
+    # session is a session write, hence a new personal generation and another key.)
+    return not request.COOKIES.get("messages")
 
 
-def _member_key(request, current: tuple[int, int]) -> str:
-    session = request.session
-    # Everything the session holds (its login hash, a page's password, a choice kept between pages): a change of
-    # any of it is another key.
-    held = json.dumps({name: session[name] for name in session.keys()}, sort_keys=True, default=str)
+def _member_key(request, session_key: str, current: tuple[int, int]) -> str:
     where = (
-        f"{request.user.pk}|{hashlib.sha256(held.encode()).hexdigest()}|"
-        f"{request.scheme}://{request.get_host()}{request.get_full_path()}|{request.LANGUAGE_CODE}"
+        f"{session_key}|{request.scheme}://{request.get_host()}{request.get_full_path()}|{request.LANGUAGE_CODE}"
     )
     return f"member-page:{current[0]}:{current[1]}:{hashlib.sha256(where.encode()).hexdigest()}"
 
 
 class MemberPageCacheMiddleware:
-    """Serve a logged-in person's GET pages from the cache, kept for that person only: keyed by the person, their
-    session, address, language and both generations (content, personal). A page whose rendering wrote anything
-    is not kept (it may show the state before its own write); nor a page under MEMBER_PAGE_CACHE_SKIP_PREFIXES
-    (workspaces, live with presence and chat), a page showing a message, or one marked `page_cache = False`."""
+    """Serve a logged-in person's GET pages from the cache, kept for their session only.
+
+    The key is the session's key (the cookie), the address, the language and both generations (content,
+    personal), so a page is served again only to the session it was rendered for, and only while nothing that
+    could change it was written: not the content, not what the person sees of their own (read marks,
+    notifications), not any session (`django_session` is a personal table: a login, a logout, a session's data
+    changed or expired make a new personal generation). Found, the page is served without loading the session
+    nor the person (one query, as for a visitor). The person's closing of their account, a password change
+    (the session's login hash), a lost membership or right are content writes.
+
+    Not kept: a page whose rendering wrote anything (it may show the state before its own write: the next view,
+    writing nothing, is kept), a page of a session that is not logged in, a page showing a message, a page under
+    MEMBER_PAGE_CACHE_SKIP_PREFIXES (workspaces: presence and chat), a response `page_cache = False` or
+    `no-store`/`no-cache`."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not _member_cacheable_request(request):
+        session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        if not _member_cacheable_request(request, session_key):
             return self.get_response(request)
         before = request_generations(request)
-        key = _member_key(request, before)
+        key = _member_key(request, session_key, before)
         frozen = cache.get(key)
         if frozen is not None:
             return _thaw(request, frozen)
         response = self.get_response(request)
+        user = getattr(request, "user", None)
+        session = getattr(request, "session", None)
         if (
-            _cacheable_response(request, response, member=True)
-            and not _messages_pending(request)
+            user is not None
+            and user.is_authenticated
+            and session is not None
+            and session.session_key == session_key
+            and _cacheable_response(request, response, member=True)
             and request_generations(request) == before
+            and "X-Page-Cache" not in response  # already served from the everyone's cache (a `shared` view)
         ):
             cache.set(key, _freeze(request, response), settings.MEMBER_PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"

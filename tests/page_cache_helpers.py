@@ -13,8 +13,8 @@ from intranet.models import ContentChange, PersonalChange
 _TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="[A-Za-z0-9]{64}"')
 # A page served from the cache costs one query: the content's generation.
 WARM_QUERIES = 1
-# A logged-in person's page kept for them: their session, themselves and both generations (content, personal).
-MEMBER_WARM_QUERIES = 3
+# A logged-in person's page kept for their session: both generations (content, personal), in one query.
+MEMBER_WARM_QUERIES = 1
 
 
 def is_visitor(client) -> bool:

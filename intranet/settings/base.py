@@ -68,11 +68,11 @@ MIDDLEWARE = [
     # Visitors' pages from the cache (intranet/page_cache.py): after the CSRF middleware, which sets the token
     # cookie of a page served from the cache; before everything a visitor's cached page does not need.
     "intranet.page_cache.AnonymousPageCacheMiddleware",
+    # Logged-in people's pages, each kept for its own session (intranet/page_cache.py): found by the session's
+    # key, served without loading the session nor the person.
+    "intranet.page_cache.MemberPageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # Logged-in people's pages, each kept for its own person (intranet/page_cache.py): after the authentication
-    # and the messages, which it reads.
-    "intranet.page_cache.MemberPageCacheMiddleware",
     "intranet.admin_pages.AdminPageGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "intranet.middleware.SiteCSPMiddleware",
@@ -171,7 +171,11 @@ else:
     CHANNEL_LAYERS = {
         "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": CHANNEL_CAPACITY}}
     }
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Local memory, one per process: visitors' pages, parts of pages and each logged-in session's pages. Past
+    # MAX_ENTRIES a third of the entries, the least recently used, go (Django's default, 300, is a few sessions).
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}
+    }
 
 # Visitors' pages (no session cookie) are cached until the content changes (any committed write: see
 # intranet/page_cache.py), and for at most this many seconds (what time changes: a deadline passing). 0: off.
