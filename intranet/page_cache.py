@@ -23,7 +23,6 @@ renders it again, then finds nothing to write and is kept.
 """
 
 import hashlib
-import json
 import re
 
 from django.conf import settings
