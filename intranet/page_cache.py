@@ -352,9 +352,7 @@ def _member_cacheable_request(request, session_key: str | None) -> bool:
 
 
 def _member_key(request, session_key: str, current: tuple[int, int]) -> str:
-    where = (
-        f"{session_key}|{request.scheme}://{request.get_host()}{request.get_full_path()}|{request.LANGUAGE_CODE}"
-    )
+    where = f"{session_key}|{request.scheme}://{request.get_host()}{request.get_full_path()}|{request.LANGUAGE_CODE}"
     return f"member-page:{current[0]}:{current[1]}:{hashlib.sha256(where.encode()).hexdigest()}"
 
 

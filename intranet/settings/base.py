@@ -173,9 +173,7 @@ else:
     }
     # Local memory, one per process: visitors' pages, parts of pages and each logged-in session's pages. Past
     # MAX_ENTRIES a third of the entries, the least recently used, go (Django's default, 300, is a few sessions).
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}
-    }
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}}
 
 # Visitors' pages (no session cookie) are cached until the content changes (any committed write: see
 # intranet/page_cache.py), and for at most this many seconds (what time changes: a deadline passing). 0: off.
