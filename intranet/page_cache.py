@@ -63,7 +63,6 @@ IGNORED_TABLES = frozenset(
         "axes_accessfailurelog",
         "axes_accesslog",
         "intranet_auditevent",
-        "intranet_notification",
         "intranet_scheduledrun",
         "workspaces_presence",
         *PERSONAL_TABLES,
