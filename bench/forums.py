@@ -92,6 +92,7 @@ def main() -> None:
     )
     cases = [
         ("minimal", "/bench/minimal/"),
+        ("index", "/forums/"),
         ("topic", found["topic"]),
         ("topic-last-page", f"{found['topic']}?page={found['topic_pages']}"),
         ("category", found["category"]),
