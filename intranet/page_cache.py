@@ -26,6 +26,7 @@ import hashlib
 import re
 
 from django.conf import settings
+from django.contrib import auth
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import connections, transaction
@@ -33,6 +34,7 @@ from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.http import HttpResponse
 from django.middleware.csrf import CSRF_TOKEN_LENGTH, _unmask_cipher_token, get_token
+from django.utils.functional import SimpleLazyObject
 
 TABLE = "intranet_contentchange"
 PERSONAL_TABLE = "intranet_personalchange"
@@ -382,6 +384,8 @@ class MemberPageCacheMiddleware:
         key = _member_key(request, session_key, before)
         frozen = cache.get(key)
         if frozen is not None:
+            # What the authentication middleware, not run, would have set: loaded only if something reads it.
+            request.user = SimpleLazyObject(lambda: auth.get_user(request))
             return _thaw(request, frozen)
         response = self.get_response(request)
         user = getattr(request, "user", None)

@@ -43,6 +43,7 @@ def test_a_members_page_is_served_again_from_the_cache_with_three_queries(topic,
         again = reader.get(url)
     assert len(queries) == HIT_QUERIES, [q["sql"] for q in queries]
     assert again["X-Page-Cache"] == "hit"
+    assert again.wsgi_request.user == other_buyer  # for whatever reads it after (loaded then, not before)
     assert "Premier message du sujet" in again.text
     assert f"<summary>{other_buyer.display_name}</summary>" in again.text  # their own header
 
