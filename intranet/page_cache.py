@@ -364,9 +364,10 @@ class MemberPageCacheMiddleware:
     personal), so a page is served again only to the session it was rendered for, and only while nothing that
     could change it was written: not the content, not what the person sees of their own (read marks,
     notifications), not any session (`django_session` is a personal table: a login, a logout, a session's data
-    changed or expired make a new personal generation). Found, the page is served without loading the session
-    nor the person (one query, as for a visitor). The person's closing of their account, a password change
-    (the session's login hash), a lost membership or right are content writes.
+    changed make a new personal generation). Found, the page is served without loading the session nor the
+    person (one query, as for a visitor). The person's closing of their account, a password change (the
+    session's login hash), a lost membership or right are content writes. Only time is not a write: a session
+    expiring keeps its pages at most MEMBER_PAGE_CACHE_SECONDS longer, as a deadline passing shows that late.
 
     Not kept: a page whose rendering wrote anything (it may show the state before its own write: the next view,
     writing nothing, is kept), a page of a session that is not logged in, a page showing a message, a page under

@@ -1,4 +1,4 @@
-"""Logged-in people's pages kept for their own person (intranet/page_cache.py, MemberPageCacheMiddleware): served
+"""Logged-in people's pages kept for their own session (intranet/page_cache.py, MemberPageCacheMiddleware): served
 again without rendering, never to anyone else, never stale after a write that changes what the person sees (a
 reply, a permission change, a notification, a read mark, a closed account), never showing a message twice."""
 
@@ -34,7 +34,7 @@ def read_twice(client, url):
     return client.get(url)
 
 
-def test_a_members_page_is_served_again_from_the_cache_with_three_queries(topic, other_buyer):
+def test_a_members_page_is_served_again_from_the_cache_with_one_query(topic, other_buyer):
     (reader,) = logged_in(other_buyer)
     url = topic.get_absolute_url()
     kept = read_twice(reader, url)
