@@ -330,6 +330,7 @@ class AnonymousPageCacheMiddleware:
             return None  # not shared, or a visitor's request, which __call__ handles
         if request.method not in ("GET", "HEAD") or settings.PAGE_CACHE_SECONDS <= 0:
             return None
+        request._page_cache_shared = True  # kept once for everyone: not copied for the session too
         key = "shared-" + _key(request, request_generation(request))
         frozen = cache.get(key)
         if frozen is not None:
@@ -372,7 +373,7 @@ class MemberPageCacheMiddleware:
     Not kept: a page whose rendering wrote anything (it may show the state before its own write: the next view,
     writing nothing, is kept), a page of a session that is not logged in, a page showing a message, a page under
     MEMBER_PAGE_CACHE_SKIP_PREFIXES (workspaces: presence and chat), a response `page_cache = False` or
-    `no-store`/`no-cache`."""
+    `no-store`/`no-cache`, a `shared` view's (kept once for everyone by the middleware above)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -390,15 +391,12 @@ class MemberPageCacheMiddleware:
             return _thaw(request, frozen)
         response = self.get_response(request)
         user = getattr(request, "user", None)
-        session = getattr(request, "session", None)
         if (
             user is not None
             and user.is_authenticated
-            and session is not None
-            and session.session_key == session_key
             and _cacheable_response(request, response, member=True)
             and request_generations(request) == before
-            and "X-Page-Cache" not in response  # already served from the everyone's cache (a `shared` view)
+            and not getattr(request, "_page_cache_shared", False)  # a `shared` view: one copy for everyone
         ):
             cache.set(key, _freeze(request, response), settings.MEMBER_PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"

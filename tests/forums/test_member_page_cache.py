@@ -4,7 +4,7 @@ reply, a permission change, a notification, a read mark, a closed account), neve
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -13,6 +13,8 @@ from django.urls import reverse
 from forums.actions.posting import do_reply
 from forums.models import Topic
 from intranet import page_cache
+from intranet.actions.accounts import do_remove_member
+from intranet.actions.personal_data import do_close_account
 from intranet.models import PersonalChange
 from intranet.notifications import notify
 from tests.page_cache_helpers import logged_in
@@ -34,6 +36,14 @@ def read_twice(client, url):
     return client.get(url)
 
 
+def kept_page(client, url):
+    """The page as served from what was kept for this session (asserted)."""
+    read_twice(client, url)
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "hit"
+    return response
+
+
 def test_a_members_page_is_served_again_from_the_cache_with_one_query(topic, other_buyer):
     (reader,) = logged_in(other_buyer)
     url = topic.get_absolute_url()
@@ -53,8 +63,7 @@ def test_a_kept_page_is_never_served_to_another_person(org_category, make_topic,
     private = make_topic(org_category, buyer, title="Marché de voirie interne", text="Réservé au service")
     url = private.get_absolute_url()
     owner, stranger = logged_in(buyer, other_buyer)
-    assert read_twice(owner, url)["X-Page-Cache"] == "miss"
-    assert owner.get(url)["X-Page-Cache"] == "hit"
+    kept_page(owner, url)
     refused = stranger.get(url)
     assert refused.status_code in (403, 404)
     assert "Réservé au service" not in refused.content.decode()
@@ -64,8 +73,7 @@ def test_a_kept_page_is_never_served_to_another_person(org_category, make_topic,
 def test_neither_a_visitor_nor_an_ended_session_gets_a_members_page(topic, buyer):
     (reader,) = logged_in(buyer)
     url = topic.get_absolute_url()
-    read_twice(reader, url)
-    assert reader.get(url)["X-Page-Cache"] == "hit"
+    kept_page(reader, url)
     visitor = Client()
     visitor.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = visitor.get(url)
@@ -86,8 +94,7 @@ def test_neither_a_visitor_nor_an_ended_session_gets_a_members_page(topic, buyer
 def test_a_reply_by_someone_else_is_visible_at_once(topic, buyer, other_buyer):
     (reader,) = logged_in(buyer)
     url = topic.get_absolute_url()
-    read_twice(reader, url)
-    assert reader.get(url)["X-Page-Cache"] == "hit"
+    kept_page(reader, url)
     do_reply(other_buyer, Topic.objects.get(pk=topic.pk), "Réponse toute fraîche")
     response = reader.get(url)
     assert response.get("X-Page-Cache") != "hit"
@@ -98,8 +105,7 @@ def test_losing_a_permission_is_effective_at_once(group_category, make_topic, gr
     topic = make_topic(group_category, group_member, title="Achats durables", text="Entre membres du réseau")
     (reader,) = logged_in(group_member)
     url = topic.get_absolute_url()
-    read_twice(reader, url)
-    assert reader.get(url)["X-Page-Cache"] == "hit"
+    kept_page(reader, url)
     group_member.groups.remove(sustainable_group)
     refused = reader.get(url)
     assert refused.status_code in (403, 404)
@@ -109,20 +115,41 @@ def test_losing_a_permission_is_effective_at_once(group_category, make_topic, gr
 def test_a_closed_account_gets_no_kept_page(topic, buyer):
     (reader,) = logged_in(buyer)
     url = "/"
-    read_twice(reader, url)
-    assert reader.get(url)["X-Page-Cache"] == "hit"
-    get_user_model().objects.filter(pk=buyer.pk).update(is_active=False)
+    name = buyer.display_name
+    kept_page(reader, url)
+    do_close_account(buyer)
     response = reader.get(url)
     assert response.get("X-Page-Cache") != "hit"
-    assert f"<summary>{buyer.display_name}</summary>" not in response.content.decode()
+    assert f"<summary>{name}</summary>" not in response.content.decode()
+
+
+def test_a_buyer_removed_from_their_body_loses_its_private_category_at_once(org_category, make_topic, buyer, org_admin):
+    private = make_topic(org_category, org_admin, title="Marché de voirie interne", text="Réservé au service")
+    (reader,) = logged_in(buyer)
+    url = private.get_absolute_url()
+    assert "Réservé au service" in kept_page(reader, url).text
+    do_remove_member(buyer.memberships.get(), actor=org_admin)
+    refused = reader.get(url)
+    assert refused.status_code in (403, 404)
+    assert "Réservé au service" not in refused.content.decode()
+
+
+def test_a_session_not_logged_in_is_not_kept(topic):
+    session = SessionStore()
+    session["seen_cookie_banner"] = True
+    session.save()
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+    for _ in range(3):
+        response = client.get(topic.get_absolute_url())
+        assert response.status_code == 200 and "X-Page-Cache" not in response
 
 
 def test_a_new_notification_shows_in_the_bell_at_once(topic, buyer, other_buyer):
     (reader,) = logged_in(buyer)
     url = topic.get_absolute_url()
-    read_twice(reader, url)
-    kept = reader.get(url)
-    assert kept["X-Page-Cache"] == "hit"
+    kept = kept_page(reader, url)
     assert "data-unread-count>0<" in kept.text
     personal_before = PersonalChange.objects.count()
     content_before = page_cache.generation()
@@ -153,9 +180,7 @@ def test_marking_a_category_read_changes_the_readers_list_at_once(public_categor
     reader.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     reader.force_login(other_buyer)
     url = public_category.get_absolute_url()
-    read_twice(reader, url)
-    kept = reader.get(url)
-    assert kept["X-Page-Cache"] == "hit"
+    kept = kept_page(reader, url)
     assert "is-unread" in kept.text
     response = reader.post(reverse("forums:mark_all_read"), {"categorie": public_category.slug}, follow=True)
     assert response.status_code == 200
@@ -167,8 +192,7 @@ def test_marking_a_category_read_changes_the_readers_list_at_once(public_categor
 def test_a_page_showing_a_message_is_not_kept_and_the_message_shows_once(topic, buyer):
     (reader,) = logged_in(buyer)
     url = topic.get_absolute_url()
-    read_twice(reader, url)
-    assert reader.get(url)["X-Page-Cache"] == "hit"
+    kept_page(reader, url)
     response = reader.post(topic_reply_url(topic), {"reply-source": "Merci pour ces précisions"}, follow=True)
     assert response.status_code == 200
     assert "Merci pour ces précisions" in response.text
@@ -187,9 +211,7 @@ def topic_reply_url(topic) -> str:
 def test_the_kept_pages_forms_carry_the_persons_own_working_token(topic, buyer):
     (reader,) = logged_in(buyer, csrf_checks=True)
     url = topic.get_absolute_url()
-    read_twice(reader, url)
-    kept = reader.get(url)
-    assert kept["X-Page-Cache"] == "hit"
+    kept = kept_page(reader, url)
     token = kept.text.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
     assert page_cache.PLACEHOLDER not in kept.text
     response = reader.post(
@@ -202,9 +224,7 @@ def test_the_kept_pages_forms_carry_the_persons_own_working_token(topic, buyer):
 def test_each_language_is_kept_apart(topic, buyer):
     (reader,) = logged_in(buyer, language="en")
     url = topic.get_absolute_url()
-    read_twice(reader, url)
-    english = reader.get(url)
-    assert english["X-Page-Cache"] == "hit"
+    english = kept_page(reader, url)
     reader.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
     french = reader.get(url)
     assert french.get("X-Page-Cache") != "hit"
@@ -214,12 +234,24 @@ def test_each_language_is_kept_apart(topic, buyer):
 def test_what_the_session_holds_is_part_of_the_key(topic, buyer):
     (reader,) = logged_in(buyer)
     url = topic.get_absolute_url()
-    read_twice(reader, url)
-    assert reader.get(url)["X-Page-Cache"] == "hit"
+    kept_page(reader, url)
     session = reader.session
     session["page_password_passed"] = [topic.pk]
     session.save()
     assert reader.get(url).get("X-Page-Cache") != "hit"
+
+
+def test_a_page_kept_for_everyone_is_not_copied_for_each_session(buyer):
+    """The open data (a `shared` view) is served to logged-in people from the one copy kept for everyone."""
+    (reader,) = logged_in(buyer)
+    url = reverse("opendata:releases")
+    reader.get(url)
+    reader.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = reader.get(url)
+    assert response["X-Page-Cache"] == "hit"
+    # The generations, then (no copy for this session) the session and the person, and the everyone's copy.
+    assert len(queries) == 3, [q["sql"] for q in queries]
 
 
 def test_workspaces_pages_are_never_kept(buyer):
