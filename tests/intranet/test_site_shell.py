@@ -129,3 +129,14 @@ def test_the_500_page_renders_without_a_request_context():
 
     html = render_to_string("500.html")
     assert "<h1>" in html and 'href="/"' in html
+
+
+def test_the_home_pages_title_names_it_without_repeating_the_site_name(client, home, settings):
+    """RGAA 8.6: a title that says which page this is (the home page is titled after the site in the demo)."""
+    home.title = settings.SITE_NAME
+    home.save_revision().publish()
+    html = client.get("/").content.decode()
+    assert f"<title>Accueil — {escape(settings.SITE_NAME)}</title>" in html
+    home.seo_title = "Portail des achats publics"
+    home.save_revision().publish()
+    assert f"<title>Portail des achats publics — {escape(settings.SITE_NAME)}</title>" in client.get("/").text
