@@ -211,8 +211,17 @@ def _write_batch(updates: list[list[str]], removals: list[str]) -> dict[str, int
             written += len(instances)
         kept = {str(instance.pk) for instance in instances}
         gone |= {f"{model._meta.app_label}.{model._meta.model_name}.{pk}" for pk in pks if pk not in kept}
-    for identifier in sorted(gone):
-        backend.remove(identifier)
+    if hasattr(backend, "remove_documents"):
+        backend.remove_documents(sorted(gone))  # Whoosh: one write, waiting for the lock if another writer has it
+    else:
+        for identifier in sorted(gone):
+            backend.remove(identifier)
+    if written or gone:
+        # Pages that list the engine's hits (the notice list's keywords) were kept from before this write: a new
+        # content generation lets the page caches build them again.
+        from intranet.page_cache import record_change
+
+        record_change()
     return {"updated": written, "removed": len(gone)}
 
 
@@ -375,3 +384,64 @@ def excerpt(text: str, terms: frozenset[str], length: int = 240) -> str:
     formatter.template = "<%(tag)s>%(t)s</%(tag)s>"
     fragmenter = ContextFragmenter(maxchars=length, surround=length // 3)
     return mark_safe(highlight(text, terms, french_analyzer(), fragmenter, formatter, top=2))  # noqa: S308 - escaped
+
+
+# The site search's engine and analysis for other pages' keyword boxes (the notice list, alerts) ------------------
+
+
+def matching_pks(model, query: str) -> list[str]:
+    """The primary keys of every indexed `model` document that `query` finds, as the site search would find them
+    (French analysis, every word, « "exact phrase" », « -excluded word »), without access filters: for documents
+    indexed only when public (notices) or a caller that filters by access itself. The index lags the database by
+    the worker's delay: a document saved a moment ago may be missing."""
+    from haystack.query import SearchQuerySet
+    from haystack.utils import get_model_ct
+
+    sqs = SearchQuerySet().models(model).auto_query(query)
+    backend = connections["default"].get_backend()
+    if hasattr(backend, "document_pks"):
+        return backend.document_pks(sqs.query.build_query(), get_model_ct(model))
+    count = sqs.count()  # another engine (Elasticsearch): one request for every hit's key (10,000 at most there)
+    return [str(pk) for pk in sqs.values_list("pk", flat=True)[:count]] if count else []
+
+
+def pk_in(pks: list, using: str = "default") -> models.Q:
+    """`Q(pk__in=pks)` that holds any number of keys: beyond a few hundred they travel as one JSON parameter
+    (PostgreSQL and SQLite refuse statements of more than 65,535 / 250,000 parameters)."""
+    import json
+
+    from django.db import connections as databases
+    from django.db.models.expressions import RawSQL
+
+    if len(pks) <= 500:
+        return models.Q(pk__in=pks)
+    values = json.dumps([int(pk) for pk in pks])
+    if databases[using].vendor == "postgresql":
+        return models.Q(pk__in=RawSQL("SELECT (jsonb_array_elements_text(%s::jsonb))::bigint", [values]))
+    return models.Q(pk__in=RawSQL("SELECT value FROM json_each(%s)", [values]))
+
+
+def text_matcher(text: str) -> Callable[[str], bool]:
+    """A test of whether a query finds `text` as the site search would: `text` in a one-document index in memory,
+    with the index's French analysis and the search's query syntax (used for alerts, checked against a notice at
+    its publication, before the worker has indexed it)."""
+    from haystack.query import SearchQuerySet
+    from whoosh.fields import TEXT, Schema
+    from whoosh.filedb.filestore import RamStorage
+    from whoosh.qparser import FuzzyTermPlugin, QueryParser
+
+    from intranet.search_backends import french_analyzer
+
+    schema = Schema(text=TEXT(analyzer=french_analyzer()))
+    index = RamStorage().create_index(schema)
+    with index.writer() as writer:
+        writer.add_document(text=text or "")
+    parser = QueryParser("text", schema=schema)
+    parser.add_plugins([FuzzyTermPlugin()])
+    searcher = index.searcher()
+
+    def finds(query: str) -> bool:
+        parsed = parser.parse(SearchQuerySet().auto_query(query).query.build_query())
+        return parsed is not None and bool(list(searcher.docs_for_query(parsed)))
+
+    return finds

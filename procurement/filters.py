@@ -1,7 +1,9 @@
 """The notice list's filters: one form validated from GET, applied in SQL (list, feeds) or in Python (alerts).
 
 A saved search stores the list's query string; the same form reads it back, so the list, the feeds and
-the alert notifications always agree on what a filter means.
+the alert notifications always agree on what a filter means. Keywords are looked up as the site search looks
+them up (`intranet.search`: French analysis, the same query syntax): through the search engine for the list and
+the feeds, in a one-document index in memory for an alert checked at a notice's publication.
 """
 
 import datetime
@@ -16,6 +18,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from intranet.search import matching_pks, pk_in, query_terms, text_matcher
 from intranet.validators import DEPARTMENT_CHOICES
 from procurement.models import ContractNature, NoticePage, Procedure, Status, split_cpv_codes, status_q
 
@@ -75,7 +78,15 @@ class NoticeFilterForm(forms.Form):
     `buyer_choices` ([(id, name)]) makes the buyer a select of those organizations (the list page);
     without it the buyer is any id (reading a saved search back, with no database query)."""
 
-    q = forms.CharField(label=_("Keywords (title or reference)"), max_length=200, required=False)
+    q = forms.CharField(
+        label=_("Keywords"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Title, reference, description, buyer, lots. « marchés » also finds « marché »; "
+            '"in quotes" for a phrase, a minus sign before a word to leave it out.'
+        ),
+    )
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
     nature = forms.ChoiceField(
         label=_("Contract nature"), choices=[("", _("Any nature")), *ContractNature.choices], required=False
@@ -125,6 +136,15 @@ class NoticeFilterForm(forms.Form):
             {"inputmode": "numeric", "autocomplete": "off", "class": "cpv-input", "data-cpv-picker": ""}
         )
         self.fields["q"].widget.attrs["type"] = "search"
+
+    def clean_q(self):
+        value = " ".join(self.cleaned_data["q"].split())
+        if value and not query_terms(value):
+            raise forms.ValidationError(
+                _("Enter at least one word to look for, other than common words such as « le », « de » or « pour »."),
+                code="common_words",
+            )
+        return value
 
     def clean_cpv(self):
         value = self.cleaned_data["cpv"].strip()
@@ -183,6 +203,8 @@ class Criteria:
         elif self.status != ANY:
             queryset = queryset.filter(status_q(self.status, now))
         queryset = queryset.filter(self.static_q())
+        if self.q:
+            queryset = queryset.filter(pk_in(matching_pks(NoticePage, self.q), queryset.db))
         if self.deadline_from:
             queryset = queryset.filter(bids_deadline__gte=_paris_midnight(self.deadline_from))
         if self.deadline_to:
@@ -192,10 +214,8 @@ class Criteria:
         return queryset.order_by("-first_published_at", "-pk")
 
     def static_q(self) -> Q:
-        """The criteria that do not depend on time (what alerts can match at publication)."""
+        """The criteria that do not depend on time, in SQL (keywords go through the search engine: `apply`)."""
         q = Q()
-        if self.q:
-            q &= Q(title__icontains=self.q) | Q(reference__icontains=self.q)
         if self.nature:
             q &= Q(nature=self.nature)
         if self.procedure:
@@ -214,11 +234,13 @@ class Criteria:
 
     # --- Python, for alerts at publication: the status and deadline filters cannot apply yet ---
 
-    def matches(self, notice: NoticePage, cpv_codes: list[str]) -> bool:
-        """Whether `notice` (with these CPV codes: main, additional, lots') meets the time-free criteria."""
+    def matches(self, notice: NoticePage, cpv_codes: list[str], found_by=None) -> bool:
+        """Whether `notice` (with these CPV codes: main, additional, lots') meets the time-free criteria.
+
+        `found_by(query)` tells whether the keywords find the notice (`notice_keywords`; built here if not given:
+        give one built once when checking many searches against one notice)."""
         if self.q:
-            needle = self.q.casefold()
-            if needle not in notice.title.casefold() and needle not in notice.reference.casefold():
+            if not (found_by or notice_keywords(notice))(self.q):
                 return False
         if self.nature and notice.nature != self.nature:
             return False
@@ -288,6 +310,14 @@ def criteria_from_query(query: str) -> Criteria:
     form = NoticeFilterForm(QueryDict(query or ""))
     form.is_valid()
     return form.criteria()
+
+
+def notice_keywords(notice: NoticePage):
+    """`query → bool`: whether the list's keywords would find `notice` once indexed (its indexed words, the
+    site search's analysis and syntax), checked without the index (two queries: its buyer and lots)."""
+    from procurement.search_indexes import notice_text
+
+    return text_matcher(notice_text(notice))
 
 
 def notice_cpv_codes(notice: NoticePage, lot_codes=()) -> list[str]:

@@ -8,7 +8,7 @@ from wagtail import hooks
 from wagtail.signals import page_unpublished
 
 from intranet.search import SearchFacet, reindex_on_commit
-from procurement.models import CPVCode, NoticePage
+from procurement.models import CPVCode, NoticePage, Status
 
 
 @hooks.register("filter_search_results")
@@ -37,21 +37,48 @@ def _division_labels(values: list[str]) -> dict[str, str]:
     return {digits[:2]: f"{digits[:2]} – {label}" for digits, label in rows}
 
 
-def _bid_status_choices() -> dict[str, tuple[str, object]]:
-    """Open for bids: the deadline is ahead and the notice was not cancelled, opened or decided early."""
+# The status facet's values in the address (French, as the site's addresses are) and what each means.
+STATUS_VALUES = {
+    "ouverts": "open",
+    "publie": Status.PUBLISHED,
+    "questions-closes": Status.QUESTIONS_CLOSED,
+    "depot-clos": Status.BIDS_CLOSED,
+    "plis-ouverts": Status.OPENED,
+    "attribue": Status.AWARDED,
+    "infructueux": Status.UNSUCCESSFUL,
+    "annule": Status.CANCELLED,
+}
+
+
+def status_choices() -> dict[str, tuple[str, object]]:
+    """The notice list's statuses as engine conditions at this moment: the index holds the deadlines and the
+    lifecycle's stage (`NoticePageIndex.stage`), so a deadline passing moves a notice without any write, exactly
+    as `procurement.models.status_q` does in SQL. « Open for bids » is « open, questions accepted or closed »."""
     from haystack.query import SQ
 
+    from procurement.search_indexes import RUNNING
+
     now = timezone.now()
-    open_for_bids = SQ(bids_deadline__gt=now) & SQ(closed_early=False)
-    return {
-        "ouverts": (_("Open for bids"), open_for_bids),
-        "clos": (_("Closed"), SQ(bids_deadline__lte=now) | SQ(closed_early=True)),
+    running = SQ(stage=RUNNING)
+    conditions = {
+        "open": (_("Open for bids"), running & SQ(bids_deadline__gt=now)),
+        Status.PUBLISHED: (Status.PUBLISHED.label, running & SQ(questions_deadline__gt=now)),
+        Status.QUESTIONS_CLOSED: (
+            Status.QUESTIONS_CLOSED.label,
+            running & SQ(bids_deadline__gt=now) & SQ(questions_deadline__lte=now),
+        ),
+        Status.BIDS_CLOSED: (Status.BIDS_CLOSED.label, running & SQ(bids_deadline__lte=now)),
+        **{stage: (stage.label, SQ(stage=stage.value)) for stage in Status if stage in STAGES},
     }
+    return {value: conditions[status] for value, status in STATUS_VALUES.items()}
+
+
+STAGES = (Status.OPENED, Status.AWARDED, Status.UNSUCCESSFUL, Status.CANCELLED)
 
 
 @hooks.register("register_search_facets")
 def notice_facets():
     return [
-        SearchFacet(param="statut", label=_("Calls for tender"), choices=_bid_status_choices),
+        SearchFacet(param="statut", label=_("Status of calls for tender"), choices=status_choices),
         SearchFacet(param="cpv", label=_("CPV division"), field="cpv_division", labels=_division_labels),
     ]

@@ -6,7 +6,9 @@ from haystack import indexes
 
 from intranet.search import SiteDocument
 from procurement import access
-from procurement.models import NoticePage
+from procurement.models import NoticePage, Status
+
+RUNNING = "running"  # the stage of a notice whose status follows its deadlines
 
 
 def notice_text(notice: NoticePage) -> str:
@@ -31,9 +33,11 @@ class NoticePageIndex(SiteDocument, indexes.Indexable):
     buyer_id = indexes.IntegerField(model_attr="buyer_id")
     cpv = indexes.MultiValueField()
     department = indexes.MultiValueField()
+    questions_deadline = indexes.DateTimeField(model_attr="questions_deadline")
     bids_deadline = indexes.DateTimeField(model_attr="bids_deadline")
-    # Cancelled, bids opened or decided: no longer open for bids whatever the deadline (the actions save the page).
-    closed_early = indexes.BooleanField()
+    # Where its lifecycle stands apart from time: "cancelled", "awarded", "unsuccessful", "opened" (bids opened), or
+    # "running" (its status then follows the deadlines: `search_hooks.status_choices`). The actions save the page.
+    stage = indexes.MultiValueField()
     cpv_division = indexes.MultiValueField()  # the first two digits of its CPV codes and its lots' (division facet)
     first_published_at = indexes.DateTimeField(model_attr="first_published_at", null=True)
 
@@ -56,8 +60,12 @@ class NoticePageIndex(SiteDocument, indexes.Indexable):
     def prepare_department(self, notice: NoticePage) -> list[str]:
         return [notice.department]
 
-    def prepare_closed_early(self, notice: NoticePage) -> bool:
-        return bool(notice.cancelled_at or notice.opened_at or notice.outcome)
+    def prepare_stage(self, notice: NoticePage) -> list[str]:
+        if notice.cancelled_at:
+            return [Status.CANCELLED]
+        if notice.outcome:
+            return [notice.outcome]
+        return [Status.OPENED] if notice.opened_at else [RUNNING]
 
     def prepare_cpv_division(self, notice: NoticePage) -> list[str]:
         return sorted({code[:2] for code in self.prepare_cpv(notice) if code[:2].isdigit()})

@@ -23,7 +23,7 @@ class CPVPickerInput(forms.TextInput):
 
     class Media:
         css = {"all": ["procurement/cpv_picker_admin.css"]}
-        js = ["procurement/cpv_picker.js"]
+        js = ["intranet/js/combobox.js", "procurement/cpv_picker.js"]
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
@@ -41,7 +41,7 @@ class CPVCodesTextarea(AdminAutoHeightTextInput):
 
     class Media:
         css = {"all": ["procurement/cpv_picker_admin.css"]}
-        js = ["procurement/cpv_picker.js"]
+        js = ["intranet/js/combobox.js", "procurement/cpv_picker.js"]
 
     def get_context(self, name, value, attrs):
         return _picker_context(super().get_context(name, value, attrs), name, "cpv-search")

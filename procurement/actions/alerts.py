@@ -1,5 +1,7 @@
 """Saved searches (alerts) and their notifications."""
 
+import functools
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -8,7 +10,7 @@ from intranet import access as core_access
 from intranet.models import Membership
 from intranet.notifications import event_key_for, notify
 from procurement.alert_unsubscribe import unsubscribe_url
-from procurement.filters import criteria_from_query, notice_cpv_codes
+from procurement.filters import criteria_from_query, notice_cpv_codes, notice_keywords
 from procurement.models import Lot, NoticePage, SavedSearch
 
 NAME_MAX = SavedSearch._meta.get_field("name").max_length
@@ -72,11 +74,19 @@ def do_notify_alerts(notice) -> int:
         .select_related("user")
         .order_by("user_id", "pk")
     )
+    keywords = []  # the notice's keyword matcher, built at the first search with keywords (two queries)
+
+    @functools.cache
+    def found_by(query: str) -> bool:
+        if not keywords:
+            keywords.append(notice_keywords(notice))
+        return keywords[0](query)
+
     matched: dict[int, tuple] = {}
     for search in searches:
         if search.user_id in matched or not core_access.can_act(search.user):
             continue
-        if criteria_from_query(search.query).matches(notice, codes):
+        if criteria_from_query(search.query).matches(notice, codes, found_by):
             matched[search.user_id] = (search.user, search)
     if not matched:
         return 0

@@ -184,6 +184,18 @@ def test_a_buyer_creates_and_publishes_a_notice_in_the_admin_as_a_person_types_i
     page.select_option("#id_nature", "services")
     page.select_option("#id_procedure", "open")
     page.fill("#id_main_cpv", "90910000-9")
+    # Additional codes: the search box beside the field appends the code chosen by keyboard, and says so.
+    adder = page.locator(".cpv-picker-append input[data-cpv-picker]")
+    adder.focus()
+    page.keyboard.type("9091")
+    page.wait_for_selector(".cpv-picker-append [role=option]")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    assert page.locator("#id_additional_cpv").input_value().startswith("9091")
+    assert adder.input_value() == "" and adder.get_attribute("aria-expanded") == "false"
+    assert "ajouté" in page.locator(".cpv-picker-append [role=status]").inner_text()
+    page.keyboard.press("Enter")  # an empty search box beside the field does not submit the form
+    assert "/add/" in page.url
     page.select_option("#id_department", "35")
     later = timezone.localtime() + datetime.timedelta(days=40)
     page.fill("#id_questions_deadline", (later - datetime.timedelta(days=10)).strftime("%Y-%m-%d 12:00"))

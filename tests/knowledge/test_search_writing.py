@@ -143,6 +143,78 @@ def test_two_writers_at_once_lose_no_update(transactional_db, make_guide):
     assert indexed(GuidePage) == {guide.pk for guide in guides}
 
 
+def _write_in_a_process(batches, start, errors):
+    """A forked process's work: the index updates of `batches`, one task each, once both processes are ready."""
+    from django.db import connections as databases
+
+    for database in databases.all():
+        if database.vendor != "sqlite":
+            # The parent's connection is the parent's: connect anew (closing it would end the parent's session).
+            # SQLite's test database lives in this process's memory, copied by the fork: it is used as it is.
+            database.connection = None
+    try:
+        start.wait(timeout=60)
+        for updates in batches:
+            search.update_search_index_batch.call(updates, [])
+    except BaseException as error:  # noqa: BLE001 - reported to the parent
+        errors.put(f"{type(error).__name__}: {error}")
+
+
+def test_two_processes_writing_at_once_lose_no_update_and_raise_nothing(transactional_db, make_guide):
+    """Two processes (two workers, or `update_index` run by hand beside the worker) write the index at the same
+    moment, each a task per guide, adding some and removing others: Whoosh lets one writer in at a time; nobody
+    gets a LockError (additions wait in Whoosh's AsyncWriter, removals for the lock: `remove_documents`) and
+    every update is there after."""
+    import multiprocessing
+
+    guides = [make_guide(f"Obsidienne {n}") for n in range(24)]
+    backend = connections["default"].get_backend()
+    backend.clear()
+    search_index = connections["default"].get_unified_index().get_index(GuidePage)
+    backend.update(search_index, guides[:4])
+    GuidePage.objects.filter(pk__in=[guide.pk for guide in guides[:4]]).update(live=False)  # to be removed
+    label = GuidePage._meta.label
+
+    def tasks(chosen):
+        return [[[label, str(guide.pk)]] for guide in chosen]
+
+    context = multiprocessing.get_context("fork")
+    start, errors = context.Barrier(2), context.Queue()
+    processes = [
+        context.Process(target=_write_in_a_process, args=(tasks(guides[0:2] + guides[4:14]), start, errors)),
+        context.Process(target=_write_in_a_process, args=(tasks(guides[2:4] + guides[14:24]), start, errors)),
+    ]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=120)
+    reported = []
+    while not errors.empty():
+        reported.append(errors.get())
+    assert reported == [] and [process.exitcode for process in processes] == [0, 0]
+    assert indexed(GuidePage) == {guide.pk for guide in guides[4:]}
+
+
+def test_a_removal_waits_for_the_lock_another_writer_holds(make_guide):
+    """A removal while another writer holds the index waits for it instead of failing at once (haystack's own
+    `remove` raises LockError, or with `silently_fail` logs it and loses the removal)."""
+    from whoosh.index import LockError
+
+    guide = make_guide("Obsidienne seule")
+    backend = connections["default"].get_backend()
+    backend.update(connections["default"].get_unified_index().get_index(GuidePage), [guide])
+    holder = backend.index.writer()
+    with pytest.raises(LockError):
+        backend.index.writer()  # what haystack's remove() meets
+    released = threading.Timer(0.5, holder.cancel)
+    released.start()
+    try:
+        backend.remove_documents([f"knowledge.guidepage.{guide.pk}"])
+    finally:
+        released.join()
+    assert indexed(GuidePage) == set()
+
+
 def test_the_nightly_reconciliation_adds_the_missing_removes_the_stale_and_reports(
     make_guide, buyer, django_capture_on_commit_callbacks
 ):

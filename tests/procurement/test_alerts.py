@@ -138,3 +138,38 @@ def test_alert_unsubscribe_token_cannot_name_another_alert(client, company_membe
     forged = signing.dumps({"a": search.pk}, salt="another-salt")
     assert client.post(f"/avis/alertes/arret/{forged}/").status_code == 404
     assert SavedSearch.objects.get(pk=search.pk).notify is True
+
+
+def test_alert_keywords_match_as_the_list_finds_them(make_notice, make_user, client, notice_index, request):
+    """An alert's keywords are checked at publication, before the worker indexes the notice, with the site
+    search's analysis and syntax: whatever the list would find once indexed, the alert is told about."""
+    from tests.procurement.test_listing import index_notices
+
+    notice = make_notice(
+        "Réfection des chaussées communales",
+        description="<p>Enrobés et marquage au sol des écoles</p>",
+        lots=[(1, "Signalisation horizontale", "", None)],
+    )
+    words = {
+        "chaussée": True,  # singular, no accent typed differently
+        "ECOLE enrobé": True,  # the description, capitals
+        "signalisations": True,  # a lot's title, plural
+        "réfection -marquage": False,  # a word left out
+        '"chaussées communales"': True,
+        '"communales chaussées"': False,
+        "voirie": False,
+    }
+    users = {}
+    for query, _expected in words.items():
+        users[query] = make_user()
+        do_save_search(users[query], name=query, query=f"q={query}", notify=True)
+    do_notify_alerts(notice)
+    notified = set(Notification.objects.filter(verb="procurement.alert").values_list("recipient_id", flat=True))
+    assert {query for query, user in users.items() if user.pk in notified} == {
+        query for query, expected in words.items() if expected
+    }
+    # The list finds the same notice for the same words once the notice is indexed.
+    index_notices(request)
+    for query, expected in words.items():
+        listed = client.get(notice_index.url, {"q": query}).context["notices"]
+        assert (notice in listed) is expected, query

@@ -12,6 +12,15 @@ from tests.procurement.conftest import paris
 pytestmark = pytest.mark.django_db
 
 
+def index_notices(request):
+    """Write every live notice into an emptied search index (the worker's job), for the keyword box."""
+    from haystack import connections
+
+    request.getfixturevalue("empty_search_index")
+    search_index = connections["default"].get_unified_index().get_index(NoticePage)
+    connections["default"].get_backend().update(search_index, list(search_index.index_queryset()))
+
+
 def listed(client, index, **params):
     response = client.get(index.url, params)
     assert response.status_code == 200
@@ -93,7 +102,9 @@ def test_default_list_shows_open_live_notices_newest_first(client, notice_index,
         ({"nature": "supplies", "department": "35"}, []),
     ],
 )
-def test_filters_alone_and_combined(client, notice_index, catalogue, params, expected):
+def test_filters_alone_and_combined(client, notice_index, catalogue, params, expected, request):
+    if "q" in params:
+        index_notices(request)
     response, refs = listed(client, notice_index, **params)
     assert sorted(refs) == sorted(expected)
     assert response.context["result_count"] == len(expected)
@@ -185,3 +196,89 @@ def test_followed_notices_lists_live_followed_notices(client, login, company_mem
     assert client.get(url).status_code == 302
     response = login(company_member).get(url)
     assert [n.reference for n in response.context["notices"]] == ["F-1"]
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("voirie", ["R-1"]),
+        ("réfections VOIRIES", ["R-1"]),  # plurals, capitals and accents: the site search's French analysis
+        ("refection", ["R-1"]),
+        ("écoles", ["N-3"]),
+        ("nettoyages écoles", ["N-3"]),
+        ("postes fixes", ["L-2"]),  # a lot's title
+        ("portables -ordinateurs", []),  # a word left out
+        ('"voirie réfection"', []),  # a phrase, in its order only
+        ('"réfection de la voirie"', ["R-1"]),
+        ("ORDINATEUR portable", ["L-2"]),
+    ],
+)
+def test_keywords_are_searched_as_the_site_search_does(client, notice_index, catalogue, words, expected, request):
+    index_notices(request)
+    response, refs = listed(client, notice_index, q=words, status="any")
+    assert sorted(refs) == expected
+    assert response.context["result_count"] == len(expected)
+
+
+def test_keywords_find_the_description_and_buyer_and_combine_with_the_other_filters(
+    client, notice_index, make_notice, other_body, request
+):
+    make_notice("Fournitures", reference="F-1", description="<p>Papeterie pour les écoles maternelles</p>")
+    make_notice("Fournitures", reference="F-2", buyer=other_body, department="29")
+    index_notices(request)
+    assert listed(client, notice_index, q="maternelle")[1] == ["F-1"]
+    assert listed(client, notice_index, q=other_body.name)[1] == ["F-2"]
+    assert sorted(listed(client, notice_index, q="fournitures")[1]) == ["F-1", "F-2"]
+    assert listed(client, notice_index, q="fournitures", department="29")[1] == ["F-2"]
+
+
+def test_a_reference_typed_finds_its_notice(client, notice_index, make_notice, request):
+    make_notice("Fournitures", reference="2027-AOO-014")
+    make_notice("Fournitures", reference="2027-AOO-015")
+    make_notice("Fournitures", reference="2026-MAPA-014")
+    index_notices(request)
+    assert listed(client, notice_index, q="2027-AOO-014")[1] == ["2027-AOO-014"]
+    assert listed(client, notice_index, q="2027-aoo-014")[1] == ["2027-AOO-014"]
+    assert sorted(listed(client, notice_index, q="2027-AOO")[1]) == ["2027-AOO-014", "2027-AOO-015"]
+
+
+def test_keywords_of_only_common_words_are_refused_beside_the_box(client, notice_index, catalogue, request):
+    index_notices(request)
+    with translation.override("fr"):
+        response, refs = listed(client, notice_index, q="le de", nature="works")
+    assert refs == ["R-1"]  # the other filters still apply
+    error = response.context["filter_form"].errors["q"][0]
+    assert "mots courants" in error or "« le »" in error
+    assert 'value="le de"' in response.content.decode()  # what was typed is kept
+
+
+def test_many_keyword_hits_travel_as_one_parameter(make_notice):
+    """Beyond 500 hits the keys go to the database as one JSON parameter: SQLite and PostgreSQL refuse a statement
+    of 70,000 parameters, and a broad word (« travaux ») finds that many notices on a large platform."""
+    from intranet.search import pk_in
+
+    notices = [make_notice(f"Balayage {n}", reference=f"B-{n}") for n in range(3)]
+    keys = [str(n.pk) for n in notices] + [str(10_000_000 + n) for n in range(70_000)]
+    assert [n.pk for n in NoticePage.objects.filter(pk_in(keys)).order_by("pk")] == [n.pk for n in notices]
+    assert NoticePage.objects.filter(pk_in(keys)).count() == 3
+    assert list(NoticePage.objects.filter(pk_in(keys[:2])).order_by("pk")) == notices[:2]
+
+
+def test_a_kept_list_page_shows_a_notice_once_the_worker_has_indexed_it(
+    client, notice_index, make_notice, request, django_assert_num_queries
+):
+    """A notice published a moment ago is found by keywords once the worker has indexed it, even if the page
+    was kept by the page cache in between: the index's write starts a new content generation."""
+    from intranet import search
+    from tests.page_cache_helpers import WARM_QUERIES
+
+    index_notices(request)
+    late = make_notice("Granit rose", reference="G-2")  # published, not yet indexed by the worker
+    early = make_notice("Granit gris", reference="G-1")
+    search_index = search.connections["default"].get_unified_index().get_index(NoticePage)
+    search.connections["default"].get_backend().update(search_index, [early])
+    assert listed(client, notice_index, q="granit")[1] == ["G-1"]
+    with django_assert_num_queries(WARM_QUERIES):
+        assert b"Granit gris" in client.get(notice_index.url, {"q": "granit"}).content  # kept
+    search.update_search_index_batch.call([[NoticePage._meta.label, str(late.pk)]], [])
+    assert listed(client, notice_index, q="granit")[1] == ["G-1", "G-2"]

@@ -3,6 +3,7 @@
 from types import SimpleNamespace
 
 import pytest
+import time_machine
 from haystack import connections
 
 from procurement.models import NoticePage
@@ -92,7 +93,12 @@ def test_the_search_page_narrows_notices_by_bid_status_and_cpv_division(client, 
 
     titles, facets, response = search()
     assert len(titles) == 4
-    assert {(entry["label"], entry["count"]) for entry in facets["statut"]} == {("Open for bids", 2), ("Closed", 2)}
+    assert [(entry["label"], entry["count"]) for entry in facets["statut"]] == [
+        ("Open for bids", 2),
+        ("Open, questions accepted", 2),
+        ("Bids closed", 1),
+        ("Cancelled", 1),
+    ]
     divisions = {entry["label"]: entry["count"] for entry in facets["cpv"]}
     assert sorted(divisions.values()) == [2, 2] and divisions["45 – Travaux de construction"] == 2
     assert any(label.startswith("90 – Services d'évacuation des eaux usées") for label in divisions)
@@ -106,3 +112,70 @@ def test_the_search_page_narrows_notices_by_bid_status_and_cpv_division(client, 
     # Forged values are ignored.
     titles, _facets, _response = search(statut="tous", cpv='45" OR x')
     assert len(titles) == 4
+
+
+def test_the_status_facet_counts_every_status_as_the_notice_list_does(client, make_notice):
+    """Every status of the notice list, counted at the engine from the deadlines and the lifecycle: a deadline
+    passing moves a notice with no write and no re-indexing; the list's SQL filter agrees for each status."""
+    import datetime
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from procurement.filters import Criteria
+    from procurement.listing import list_queryset
+    from procurement.search_hooks import STATUS_VALUES
+
+    now = timezone.now()
+    day = datetime.timedelta(days=1)
+    make_notice("Béryl questions", questions_deadline=now + 2 * day, bids_deadline=now + 5 * day)
+    make_notice("Béryl bientôt", questions_deadline=now + datetime.timedelta(minutes=2), bids_deadline=now + 3 * day)
+    make_notice("Béryl dépôt", questions_deadline=now - day, bids_deadline=now + 3 * day)
+    make_notice("Béryl clos", questions_deadline=now - 3 * day, bids_deadline=now - day)
+    opened = make_notice("Béryl plis", questions_deadline=now - 3 * day, bids_deadline=now - day)
+    awarded = make_notice("Béryl attribué", questions_deadline=now - 3 * day, bids_deadline=now - day)
+    failed = make_notice("Béryl infructueux", questions_deadline=now - 3 * day, bids_deadline=now - day)
+    cancelled = make_notice("Béryl annulé")
+    NoticePage.objects.filter(pk=opened.pk).update(opened_at=now - day)
+    NoticePage.objects.filter(pk=awarded.pk).update(opened_at=now - day, outcome="awarded")
+    NoticePage.objects.filter(pk=failed.pk).update(opened_at=now - day, outcome="unsuccessful")
+    NoticePage.objects.filter(pk=cancelled.pk).update(cancelled_at=now)
+    index = notice_index()
+    connections["default"].get_backend().update(index, list(index.index_queryset()))
+
+    def counts():
+        response = client.get(reverse("search"), {"q": "béryl"})
+        return {entry["label"]: entry["count"] for entry in response.context["extra_facets"][0]["entries"]}
+
+    def titles(value):
+        response = client.get(reverse("search"), {"q": "béryl", "statut": value})
+        return sorted(result.object.title for result in response.context["results"])
+
+    assert counts() == {
+        "Open for bids": 3,
+        "Open, questions accepted": 2,
+        "Open, questions closed": 1,
+        "Bids closed": 1,
+        "Bids opened": 1,
+        "Awarded": 1,
+        "Unsuccessful": 1,
+        "Cancelled": 1,
+    }
+    assert titles("questions-closes") == ["Béryl dépôt"]
+    for value, status in STATUS_VALUES.items():
+        listed = sorted(n.title for n in Criteria(status=status).apply(list_queryset()) if n.title.startswith("Béryl"))
+        assert titles(value) == listed, value
+        assert len(listed) == counts()[str(search_status_label(value))], value
+
+    # Three minutes later the questions of « Béryl bientôt » are closed: no write, the facet follows the clock.
+    with time_machine.travel(now + datetime.timedelta(minutes=3)):
+        after = counts()
+        assert titles("questions-closes") == ["Béryl bientôt", "Béryl dépôt"]
+    assert after["Open, questions accepted"] == 1 and after["Open, questions closed"] == 2
+    assert after["Open for bids"] == 3
+
+
+def search_status_label(value):
+    from procurement.search_hooks import status_choices
+
+    return status_choices()[value][0]

@@ -1,5 +1,6 @@
-/* CPV picker: turns a CPV text input into an ARIA 1.2 combobox with suggestions from the JSON endpoint
-   (/avis/cpv/?q=). Used by the list page's filters and by the notice form of the Wagtail admin.
+/* CPV picker: turns a CPV text input into an ARIA 1.2 combobox (intranet/js/combobox.js, loaded before) with
+   suggestions from the JSON endpoint (/avis/cpv/?q=). Used by the list page's filters and by the notice form of
+   the Wagtail admin.
 
    Markup: a container `.cpv-picker[data-cpv-url]` around an `input[data-cpv-picker]`, with optional
    data-listbox-label, data-count-template ("%s suggestions") and:
@@ -23,29 +24,11 @@
     if (container.hasAttribute("data-cpv-ready")) { return; }
     var input = container.querySelector("input[data-cpv-picker]");
     var url = container.getAttribute("data-cpv-url");
-    if (!input || !url || !window.fetch) { return; }
+    if (!input || !url || !window.fetch || !window.Combobox) { return; }
     var appendSelector = container.getAttribute("data-cpv-append");
     var appendTarget = appendSelector ? document.querySelector(appendSelector) : null;
     if (appendSelector && !appendTarget) { return; }
     container.setAttribute("data-cpv-ready", "");
-
-    var listbox = document.createElement("ul");
-    listbox.id = "cpv-listbox-" + counter++;
-    listbox.className = "cpv-listbox";
-    listbox.setAttribute("role", "listbox");
-    listbox.setAttribute("aria-label", container.getAttribute("data-listbox-label") || "CPV codes");
-    listbox.hidden = true;
-
-    var status = document.createElement("div");
-    status.className = "visually-hidden";
-    status.setAttribute("role", "status");
-
-    input.setAttribute("role", "combobox");
-    input.setAttribute("aria-autocomplete", "list");
-    input.setAttribute("aria-expanded", "false");
-    input.setAttribute("aria-controls", listbox.id);
-    input.insertAdjacentElement("afterend", listbox);
-    listbox.insertAdjacentElement("afterend", status);
 
     var hint = container.querySelector("[data-cpv-hint]");
     if (hint && hint.id) {
@@ -55,38 +38,6 @@
       input.setAttribute("aria-describedby", described.join(" "));
     }
     if (appendTarget) { container.hidden = false; }
-
-    var options = [];
-    var active = -1;
-    var timer = null;
-    var lastQuery = "";
-    var controller = null;
-
-    function close() {
-      listbox.hidden = true;
-      input.setAttribute("aria-expanded", "false");
-      input.removeAttribute("aria-activedescendant");
-      active = -1;
-    }
-
-    function open() {
-      if (!options.length) { close(); return; }
-      listbox.hidden = false;
-      input.setAttribute("aria-expanded", "true");
-    }
-
-    function highlight(position) {
-      options.forEach(function (option, i) {
-        option.setAttribute("aria-selected", i === position ? "true" : "false");
-      });
-      active = position;
-      if (position >= 0) {
-        input.setAttribute("aria-activedescendant", options[position].id);
-        options[position].scrollIntoView({ block: "nearest" });
-      } else {
-        input.removeAttribute("aria-activedescendant");
-      }
-    }
 
     function changed(field) {
       // Programmatic values fire no event: tell listeners (the admin's unsaved-changes warning).
@@ -102,115 +53,46 @@
       return true;
     }
 
-    function choose(position) {
-      var option = options[position];
-      if (!option) { return; }
-      var code = option.getAttribute("data-code");
-      if (appendTarget) {
-        var added = appendCode(code);
-        input.value = "";
-        lastQuery = "";
-        options = [];
-        listbox.textContent = "";
-        close();
-        status.textContent = added
-          ? announce(container.getAttribute("data-added-template"), "%s added", option.textContent)
-          : announce(container.getAttribute("data-present-template"), "%s is already listed", option.textContent);
-        return;
-      }
-      input.value = code;
-      lastQuery = input.value;
-      close();
-      changed(input);
-      status.textContent = option.textContent;
-    }
-
-    function render(results) {
-      listbox.textContent = "";
-      options = results.map(function (result, i) {
-        var option = document.createElement("li");
-        option.id = listbox.id + "-option-" + i;
-        option.setAttribute("role", "option");
-        option.setAttribute("aria-selected", "false");
+    var box = window.Combobox.attach(input, {
+      url: url,
+      listboxId: "cpv-listbox-" + counter++,
+      listboxClass: "cpv-listbox",
+      listboxLabel: container.getAttribute("data-listbox-label") || "CPV codes",
+      delay: 200,
+      fill: function (option, result) {
         option.setAttribute("data-code", result.code);
         var code = document.createElement("span");
         code.className = "cpv-option-code";
         code.textContent = result.code;
         option.appendChild(code);
         option.appendChild(document.createTextNode(" " + result.label));
-        option.addEventListener("mousedown", function (event) { event.preventDefault(); });
-        option.addEventListener("click", function () { choose(i); input.focus(); });
-        listbox.appendChild(option);
-        return option;
-      });
-      status.textContent = announce(container.getAttribute("data-count-template"), "%s suggestions",
-        String(options.length));
-      active = -1;
-      open();
-    }
-
-    function search() {
-      var query = input.value.trim();
-      if (query === lastQuery) { return; }
-      lastQuery = query;
-      if (query.length < 2) { options = []; listbox.textContent = ""; close(); return; }
-      if (controller) { controller.abort(); }
-      controller = window.AbortController ? new AbortController() : null;
-      fetch(url + "?q=" + encodeURIComponent(query), {
-        headers: { Accept: "application/json" },
-        credentials: "same-origin",
-        signal: controller ? controller.signal : undefined
-      })
-        .then(function (response) { return response.ok ? response.json() : { results: [] }; })
-        .then(function (data) { if (input.value.trim() === query) { render(data.results || []); } })
-        .catch(function () { /* offline or aborted: the plain input still works */ });
-    }
-
-    input.addEventListener("input", function () {
-      window.clearTimeout(timer);
-      timer = window.setTimeout(search, 200);
-    });
-
-    input.addEventListener("keydown", function (event) {
-      var expanded = !listbox.hidden;
-      switch (event.key) {
-        case "ArrowDown":
-          event.preventDefault();
-          if (!expanded) { open(); }
-          if (options.length) { highlight(active < options.length - 1 ? active + 1 : 0); }
-          break;
-        case "ArrowUp":
-          event.preventDefault();
-          if (!expanded) { open(); }
-          if (options.length) { highlight(active > 0 ? active - 1 : options.length - 1); }
-          break;
-        case "Enter":
-          if (expanded && active >= 0) {
-            event.preventDefault();  // choose the suggestion; the next Enter submits the form
-            choose(active);
-          } else if (appendTarget) {
-            event.preventDefault();  // a search box, not a field of the form: Enter does not submit it
-          }
-          break;
-        case "Escape":
-          if (expanded) {
-            event.preventDefault();
-            close();
-          } else if (input.value) {
-            event.preventDefault();
-            input.value = "";
-            lastQuery = "";
-          }
-          break;
-        case "Tab":
-          close();
-          break;
-        default:
-          break;
+      },
+      choose: function (option) {
+        var code = option.getAttribute("data-code");
+        if (appendTarget) {
+          var added = appendCode(code);
+          input.value = "";
+          box.reset();
+          box.status.textContent = added
+            ? announce(container.getAttribute("data-added-template"), "%s added", option.textContent)
+            : announce(container.getAttribute("data-present-template"), "%s is already listed", option.textContent);
+        } else {
+          input.value = code;
+          box.reset();
+          changed(input);
+          box.status.textContent = option.textContent;
+        }
+        input.focus();
+      },
+      countText: function (count) {
+        return announce(container.getAttribute("data-count-template"), "%s suggestions", String(count));
+      },
+      onEnter: function (event) {
+        // The search box beside a list of codes is no field of the form: Enter does not submit it. In a plain
+        // field, with no suggestion chosen, Enter submits the form (after choosing, the next Enter does).
+        if (appendTarget) { event.preventDefault(); }
       }
     });
-
-    input.addEventListener("blur", function () { window.setTimeout(close, 100); });
   }
 
   var SELECTOR = ".cpv-picker[data-cpv-url]";
