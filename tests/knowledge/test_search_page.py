@@ -450,3 +450,32 @@ def test_an_excerpt_shows_the_words_as_they_are_now_not_a_hidden_post(client, bu
     html = response.content.decode()
     assert count == 1 and "<mark>gneiss</mark>" in html
     assert "Kaolinex" not in html
+
+
+class _WithoutWhooshFacets:
+    """Our Whoosh backend without its one-search facets: the search page then counts through haystack's own
+    facets and one count per choice, as with Elasticsearch (no such server here; the same index answers)."""
+
+    @property
+    def facet_counts(self):
+        raise AttributeError("facet_counts")
+
+
+@pytest.mark.parametrize("role", ["visitor", "buyer"])
+def test_another_engine_gets_the_same_facets_through_haystack(role, client, login, content, buyer, monkeypatch):
+    web = login(buyer) if role == "buyer" else client
+
+    def facets():
+        _titles, count, response = search(web, q="zircon")
+        context = response.context
+        return count, [
+            [(entry["label"], entry["count"]) for entry in context[name]]
+            for name in ("type_facet", "year_facet", "organization_facet")
+        ] + [[(entry["label"], entry["count"]) for entry in facet["entries"]] for facet in context["extra_facets"]]
+
+    whoosh = facets()
+    backend = connections["default"].get_backend()
+    monkeypatch.setattr(backend, "__class__", type("Fallback", (_WithoutWhooshFacets, type(backend)), {}))
+    assert not hasattr(connections["default"].get_backend(), "facet_counts")
+    assert facets() == whoosh
+    assert whoosh[0] == len(SEES[role]) and sum(count for _label, count in whoosh[1][0]) == len(SEES[role])

@@ -294,3 +294,53 @@ def test_the_nightly_reconciliation_refreshes_documents_whose_access_changed_beh
     report = search.reconcile_search_index.call()
     assert report == {"knowledge.GuidePage": {"added": 0, "removed": 0, "access_refreshed": 1}}
     assert reader_query(request, "dolomie").count() == 0
+
+
+def test_with_the_database_queue_a_failed_batch_waits_before_its_retry(monkeypatch, make_guide, settings):
+    """With the worker's database queue (django-tasks-db, as `make run` and production use), the retry is
+    queued 10 s later, then 20 s... rather than at once; the worker runs it when its time has come."""
+    import datetime
+
+    import time_machine
+    from django_tasks_db.models import DBTaskResult
+
+    guide = make_guide("Gneiss")
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    assert not DBTaskResult.objects.exists()
+    backend = connections["default"].get_backend()
+    real_update, failures = backend.update, []
+
+    def locked_once(index, iterable, commit=True):
+        if not failures:
+            failures.append(1)
+            raise OSError("index locked by another writer")
+        return real_update(index, iterable, commit=commit)
+
+    monkeypatch.setattr(backend, "update", locked_once)
+    before = now()
+    assert search.update_search_index_batch.call([[GuidePage._meta.label, str(guide.pk)]], [])["retried"] == 2
+    queued = DBTaskResult.objects.get()
+    assert queued.args_kwargs["args"][2] == 2
+    assert before + datetime.timedelta(seconds=9) <= queued.run_after <= now() + datetime.timedelta(seconds=11)
+    assert not DBTaskResult.objects.ready().exists()  # what the worker would take now: not yet
+    with time_machine.travel(now() + datetime.timedelta(seconds=12)):
+        ready = DBTaskResult.objects.ready().get()
+        ready.task.call(*ready.args_kwargs["args"], **ready.args_kwargs["kwargs"])  # as the worker runs it
+    assert indexed(GuidePage) == {guide.pk}
+
+
+def test_a_save_made_by_another_commit_callback_is_indexed_too(transactional_db, enqueued, buyer):
+    """A commit callback registered before ours that saves an indexed object (in autocommit, since the
+    transaction is over): its ask is not taken for one of a rolled-back transaction, and both objects are
+    indexed."""
+    category = Category.objects.create(name="Général", slug="general-cb")
+
+    def save_another():
+        Topic.objects.create(category=category, author=buyer, title="Dolomite rappel", last_post_at=now())
+
+    with transaction.atomic():
+        transaction.on_commit(save_another)
+        first = Topic.objects.create(category=category, author=buyer, title="Dolomite", last_post_at=now())
+    second = Topic.objects.get(title="Dolomite rappel")
+    assert indexed(Topic) == {first.pk, second.pk}
+    assert sum(len(updates) for updates, _removals in enqueued) == 2
