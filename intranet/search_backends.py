@@ -61,6 +61,9 @@ WRITE_LOCK_WAIT = 30
 SPELLING_FIELD = "spelling"
 # Facet fields with one value per document at most: stored as columns, which Whoosh counts fastest.
 SINGLE_VALUED_FACETS = ("organization", "year")
+# The access keys (`SiteDocument.access`), also a column: `find` checks each hit's keys there, which is much
+# faster than intersecting the words' hits with the postings of every key the reader holds.
+ACCESS_FIELD = "access"
 
 
 class ExactCountSearcher(Searcher):
@@ -104,7 +107,7 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
         schema.remove(DJANGO_ID)
         schema.add(DJANGO_ID, ID(stored=True, sortable=True))
         # The same for the facets whose documents hold one value at most (`SiteDocument`).
-        for name in SINGLE_VALUED_FACETS:
+        for name in (*SINGLE_VALUED_FACETS, ACCESS_FIELD):
             if name in schema.names():
                 schema.remove(name)
                 schema.add(name, KEYWORD(stored=True, commas=True, scorable=True, sortable=True))
@@ -153,6 +156,99 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
                 suggestions = corrector.suggest(lowered, limit=1, maxdist=2)
                 corrected.append(suggestions[0] if suggestions else word)
         return corrected
+
+    def find(
+        self,
+        text: str,
+        keys: list[str],
+        *,
+        columns: dict[str, str],
+        conditions: list[str],
+        content_type: str,
+        sort_by: str | None,
+        page: int,
+        page_length: int,
+        fields: dict[str, bool],
+        queries: dict[str, dict[str, str]],
+    ) -> dict | None:
+        """The search page in one pass: the documents the words `text` find (no scoring), kept if they hold one of
+        the reader's access `keys` (read from the access column), match the chosen `columns` values (organization,
+        year) and every query string of `conditions` (the apps' facets), then of `content_type` if given. The
+        count is theirs, exact; the facets are counted over them (`fields`, `queries`: see `facet_counts`; the
+        type over every type); then only the page asked for is scored, with those documents as Whoosh's filter.
+
+        Returns {"results": [haystack SearchResult], "hits": count, "page": the page served (the last one when
+        `page` is past the end), "counts": {facet: {value: count}}}, or None for an index written before the
+        access column existed (the caller then searches through haystack)."""
+        from collections import Counter
+
+        from whoosh.searching import ResultsPage
+
+        if not self.setup_complete:
+            self.setup()
+        self.index = self.index.refresh()
+        found = {"results": [], "hits": 0, "page": 1, "counts": {}}
+        parsed = self.parser.parse(text)
+        if parsed is None or not self.index.doc_count():
+            return found
+        with self.index.searcher() as searcher:
+            reader = searcher.reader()
+            if not reader.has_column(ACCESS_FIELD):
+                return None
+            access, wanted = reader.column_reader(ACCESS_FIELD), frozenset(keys)
+            base = [
+                docnum for docnum in searcher.docs_for_query(parsed) if not wanted.isdisjoint(access[docnum].split(","))
+            ]
+            for name, value in columns.items():
+                column = reader.column_reader(name)
+                base = [docnum for docnum in base if value in column[docnum].split(",")]
+            for condition in conditions:
+                allowed = set(searcher.docs_for_query(self.parser.parse(condition)))
+                base = [docnum for docnum in base if docnum in allowed]
+            types = reader.column_reader(DJANGO_CT)
+            narrowed = [docnum for docnum in base if types[docnum] == content_type] if content_type else base
+            counts = self._count_facets(
+                searcher, set(narrowed), {k: v for k, v in fields.items() if k != DJANGO_CT}, queries
+            )
+            counts[DJANGO_CT] = dict(Counter(types[docnum] for docnum in base))
+            found["counts"] = counts
+            if not narrowed:
+                return found
+            last = -(-len(narrowed) // page_length)
+            page = min(max(1, page), last)
+            sort = {"sortedby": sort_by.lstrip("-"), "reverse": sort_by.startswith("-")} if sort_by else {}
+            # Whoosh's own top-N search (not ExactCountSearcher's): the filter holds exactly the documents to rank.
+            results = Searcher.search(searcher, parsed, filter=set(narrowed), limit=page * page_length, **sort)
+            processed = self._process_results(ResultsPage(results, page, page_length), query_string=text)
+        found.update(results=processed["results"], hits=len(narrowed), page=page)
+        return found
+
+    def _count_facets(self, searcher, hits: set, fields: dict[str, bool], queries: dict[str, dict[str, str]]) -> dict:
+        """{facet: {value: count}} among the documents `hits`: single-valued fields from their columns,
+        multi-valued ones from each value's postings, `queries` ({facet: {value: query string}}) from the
+        documents each query finds."""
+        from collections import Counter
+
+        counts = {}
+        reader = searcher.reader()
+        for name, multi in fields.items():
+            counts[name] = {}
+            if name not in searcher.schema:
+                continue
+            if not multi and reader.has_column(name):
+                column = reader.column_reader(name)
+                counts[name] = {key: n for key, n in Counter(column[docnum] for docnum in hits).items() if key}
+                continue
+            for term in searcher.lexicon(name):
+                matched = sum(1 for docnum in searcher.postings(name, term).all_ids() if docnum in hits)
+                if matched:
+                    counts[name][term.decode() if isinstance(term, bytes) else term] = matched
+        for name, choices in queries.items():
+            counts[name] = {
+                value: sum(1 for docnum in searcher.docs_for_query(self.parser.parse(condition)) if docnum in hits)
+                for value, condition in choices.items()
+            }
+        return counts
 
     def facet_counts(self, query_string: str, fields: dict[str, bool], queries: dict[str, dict[str, str]]) -> dict:
         """Every facet of the search page: {facet: {value: count}}, over the documents `query_string` finds.

@@ -111,6 +111,43 @@ class _OnePass:
         return self.sqs[item]
 
 
+class _Found:
+    """The page of hits `FrenchWhooshSearchBackend.find` read, for Django's Paginator: its count is the exact count
+    of every hit, and any slice the Paginator asks for is that page (it asks for the page `find` served)."""
+
+    def __init__(self, count: int, results: list):
+        self._count, self.results = count, results
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, item):
+        return self.results
+
+
+def _loaded(results: list) -> list:
+    """`results` with their objects loaded, in one query per model through each index's `read_queryset` (what
+    haystack's `load_all` does); a hit whose object is gone is left out."""
+    from haystack import connections
+
+    unified = connections["default"].get_unified_index()
+    by_model = {}
+    for result in results:
+        by_model.setdefault(result.model, []).append(result.pk)
+    objects = {model: unified.get_index(model).read_queryset().in_bulk(pks) for model, pks in by_model.items()}
+    kept = []
+    for result in results:
+        loaded = objects.get(result.model, {})
+        key = type(next(iter(loaded)))(result.pk) if loaded else None
+        if key in loaded:
+            result.pk, result._object = key, loaded[key]
+            kept.append(result)
+    return kept
+
+
 class _Promoted:
     """A promoted page shaped like a search hit, so that the apps' `filter_search_results` hooks check it."""
 
@@ -259,12 +296,18 @@ class SearchView(TemplateView):
                     condition = facet.choices()[value][1] if facet.choices else SQ(**{facet.field: _exact(value)})
                     base = base.filter(condition)
             narrowed = base.filter(django_ct=_exact(choice["type"])) if choice["type"] else base
-            sqs = narrowed.order_by(SORTS[choice["sort"]]) if SORTS[choice["sort"]] else narrowed
-            one_pass = _OnePass(sqs.load_all())
-            one_pass.ask(self.request.GET.get("page"))
-            page = Paginator(one_pass, RESULTS_PER_PAGE).get_page(self.request.GET.get("page"))
-            hits = list(page.object_list)
-            counts = facet_counts(base, narrowed, bool(choice["type"]), extra_facets) if page.paginator.count else {}
+            found = self.find(query, choice, extra_facets)
+            if found is not None:
+                page, hits, counts = found
+            else:
+                sqs = narrowed.order_by(SORTS[choice["sort"]]) if SORTS[choice["sort"]] else narrowed
+                one_pass = _OnePass(sqs.load_all())
+                one_pass.ask(self.request.GET.get("page"))
+                page = Paginator(one_pass, RESULTS_PER_PAGE).get_page(self.request.GET.get("page"))
+                hits = list(page.object_list)
+                counts = (
+                    facet_counts(base, narrowed, bool(choice["type"]), extra_facets) if page.paginator.count else {}
+                )
             type_counts = counts.get("django_ct", {})
             facets = {name: sorted(values.items(), key=lambda item: -item[1]) for name, values in counts.items()}
             extra = self.extra_facets(query, choice, extra_facets, counts)
@@ -325,6 +368,46 @@ class SearchView(TemplateView):
             if entries:
                 shown.append({"param": facet.param, "title": str(facet.label), "entries": entries})
         return shown
+
+    def find(self, query: str, choice: dict, extra_facets: list):
+        """With Whoosh, the page, its hits (objects loaded) and the facets' counts in one pass over the index
+        (`FrenchWhooshSearchBackend.find`: the same conditions as the haystack query `search` builds, checked on
+        the index's columns); None with another engine, or when an app narrows the query with a hook."""
+        from haystack import connections
+
+        backend = connections["default"].get_backend()
+        if not hasattr(backend, "find") or hooks.get_hooks("narrow_search_query"):
+            return None
+        conditions = []
+        for facet in extra_facets:
+            value = choice[facet.param]
+            if value:
+                condition = facet.choices()[value][1] if facet.choices else SQ(**{facet.field: _exact(value)})
+                conditions.append(_query_string(condition))
+        try:
+            number = max(1, int(self.request.GET.get("page") or 1))
+        except ValueError:
+            number = 1
+        found = backend.find(
+            SearchQuerySet().auto_query(query).query.build_query(),
+            reader_keys(self.request),
+            columns={name: choice[name] for name in ("organization", "year") if choice[name]},
+            conditions=conditions,
+            content_type=choice["type"],
+            sort_by=SORTS[choice["sort"]],
+            page=number,
+            page_length=RESULTS_PER_PAGE,
+            fields={"organization": False, "year": False, **{f.field: True for f in extra_facets if f.field}},
+            queries={
+                facet.param: {value: _query_string(condition) for value, (_label, condition) in facet.choices().items()}
+                for facet in extra_facets
+                if facet.choices
+            },
+        )
+        if found is None:
+            return None
+        page = Paginator(_Found(found["hits"], found["results"]), RESULTS_PER_PAGE).get_page(found["page"])
+        return page, _loaded(found["results"]), found["counts"] if found["hits"] else {}
 
     def spelling_suggestion(self, query: str) -> str:
         """« Did you mean … ? » when nothing was found: the query with its unknown words replaced by the closest

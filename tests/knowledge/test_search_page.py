@@ -452,9 +452,14 @@ def test_an_excerpt_shows_the_words_as_they_are_now_not_a_hidden_post(client, bu
     assert "Kaolinex" not in html
 
 
-class _WithoutWhooshFacets:
-    """Our Whoosh backend without its one-search facets: the search page then counts through haystack's own
-    facets and one count per choice, as with Elasticsearch (no such server here; the same index answers)."""
+class _WithoutWhooshPaths:
+    """Our Whoosh backend without its one-pass search and facets: the search page then searches and counts
+    through haystack (its query, its facets, one count per choice), as with Elasticsearch (no such server here;
+    the same index answers)."""
+
+    @property
+    def find(self):
+        raise AttributeError("find")
 
     @property
     def facet_counts(self):
@@ -462,20 +467,51 @@ class _WithoutWhooshFacets:
 
 
 @pytest.mark.parametrize("role", ["visitor", "buyer"])
-def test_another_engine_gets_the_same_facets_through_haystack(role, client, login, content, buyer, monkeypatch):
+def test_the_one_pass_search_and_haystacks_agree(role, client, login, content, buyer, make_guide, monkeypatch):
+    """The same hits over all pages (in the same order when sorted by date), counts, page numbers and facets,
+    whichever path answers: `find` (Whoosh, one pass on the index's columns) or haystack's query (another
+    engine). By relevance the order may differ: haystack's query scores the access keys too, `find` the words
+    only."""
+    for n in range(23):
+        make_guide(f"Zircon numéro {n}", Audience.EVERYONE if n % 2 else Audience.BUYERS)
+    index_now(*GuidePage.objects.all())
     web = login(buyer) if role == "buyer" else client
+    asks = [
+        {},
+        {"sort": "date"},
+        {"type": "knowledge.guidepage"},
+        {"type": "forums.topic"},
+        {"type": "knowledge.guidepage", "sort": "date"},
+        {"organization": str(buyer.memberships.first().organization_id)},
+    ]
 
-    def facets():
-        _titles, count, response = search(web, q="zircon")
-        context = response.context
-        return count, [
-            [(entry["label"], entry["count"]) for entry in context[name]]
-            for name in ("type_facet", "year_facet", "organization_facet")
-        ] + [[(entry["label"], entry["count"]) for entry in facet["entries"]] for facet in context["extra_facets"]]
+    def answers():
+        seen = []
+        for ask in asks:
+            _titles, count, response = search(web, q="zircon", **ask)
+            context = response.context
+            pages = context["page_obj"].paginator.num_pages if count else 1
+            titles = []
+            for number in range(1, pages + 1):
+                _t, _c, page = search(web, q="zircon", page=str(number), **ask)
+                assert page.context["page_obj"].number == number
+                titles += [str(result.object.title) for result in page.context["results"]]
+            _t, _c, past = search(web, q="zircon", page="9", **ask)
+            facets = [
+                [(entry["label"], entry["count"]) for entry in context[name]]
+                for name in ("type_facet", "year_facet", "organization_facet")
+            ]
+            extra = [[(e["label"], e["count"]) for e in facet["entries"]] for facet in context["extra_facets"]]
+            ordered = titles if ask.get("sort") else sorted(titles)
+            seen.append((ask, count, pages, ordered, past.context["page_obj"].number, facets, extra))
+        return seen
 
-    whoosh = facets()
+    one_pass = answers()
     backend = connections["default"].get_backend()
-    monkeypatch.setattr(backend, "__class__", type("Fallback", (_WithoutWhooshFacets, type(backend)), {}))
-    assert not hasattr(connections["default"].get_backend(), "facet_counts")
-    assert facets() == whoosh
-    assert whoosh[0] == len(SEES[role]) and sum(count for _label, count in whoosh[1][0]) == len(SEES[role])
+    monkeypatch.setattr(backend, "__class__", type("Fallback", (_WithoutWhooshPaths, type(backend)), {}))
+    assert not hasattr(connections["default"].get_backend(), "find")
+    assert answers() == one_pass
+    visible = sum(1 for n in range(23) if n % 2 or role == "buyer") + len(SEES[role])
+    pages = -(-visible // 20)
+    assert one_pass[0][1:3] == (visible, pages) and len(one_pass[0][3]) == visible and one_pass[0][4] == pages
+    assert pages == (2 if role == "buyer" else 1)

@@ -1,0 +1,32 @@
+"""Excerpts of long texts: the searched words are found and marked wherever they are, without stemming the whole
+text (only the passages where their letters appear)."""
+
+from intranet.search import _passages, excerpt, query_terms
+
+FILLER = "Compte rendu de la réunion du conseil sans rapport avec la recherche. " * 250  # ~18,000 characters
+
+
+def test_a_word_near_the_end_of_a_long_text_is_marked():
+    text = FILLER + "Les pénalités de retard du marché de voirie sont appliquées. " + FILLER[:500]
+    found = excerpt(text, query_terms("pénalités voirie"))
+    assert "<mark>pénalités</mark>" in found and "<mark>voirie</mark>" in found
+    assert len(_passages(text, query_terms("pénalités voirie"), 240)) < 1000  # only the passage is analysed
+
+
+def test_letters_inside_another_word_first_still_find_the_word_itself():
+    # « lot » starts no word before the end ("pilote", "ballots"): the word itself is found and marked.
+    text = "Le pilote des ballots " * 400 + "Le lot numéro 2 est attribué."
+    assert "<mark>lot</mark>" in excerpt(text, query_terms("lot"))
+
+
+def test_a_word_whose_letters_only_appear_elsewhere_falls_back_to_the_whole_text():
+    # « marchés » folds to « marches »: its stem's letters appear first in « marchepied » (a passage without the
+    # word); the whole text is then looked through.
+    text = "Un marchepied. " + "Texte sans rapport. " * 600 + "Les marchés publics."
+    assert "<mark>marchés</mark>" in excerpt(text, query_terms("marchés"))
+
+
+def test_short_texts_and_unfoldable_letters_are_analysed_whole():
+    assert _passages("Court texte.", query_terms("texte"), 240) == "Court texte."
+    text = "Sans rapport. " * 400 + "Une œuvre d'art."
+    assert "<mark>œuvre</mark>" in excerpt(text, query_terms("œuvre"))
