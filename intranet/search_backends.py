@@ -291,7 +291,7 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
 
     def document_pks(self, query_string: str, content_type: str) -> list[str]:
         """The primary keys of every document of `content_type` that `query_string` finds (no limit, no scoring),
-        read from the `django_id` column: 20,000 keys in a few milliseconds."""
+        read from the `django_id` column rather than from each hit's stored fields."""
         from whoosh.query import And, Term
 
         if not self.setup_complete:

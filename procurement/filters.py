@@ -7,6 +7,7 @@ the feeds, in a one-document index in memory for an alert checked at a notice's 
 """
 
 import datetime
+import logging
 import re
 from dataclasses import dataclass
 
@@ -22,6 +23,7 @@ from intranet.search import matching_pks, pk_in, query_terms, text_matcher
 from intranet.validators import DEPARTMENT_CHOICES
 from procurement.models import ContractNature, NoticePage, Procedure, Status, split_cpv_codes, status_q
 
+logger = logging.getLogger(__name__)
 PARIS = timezone.get_default_timezone()
 CPV_INPUT = re.compile(r"^(\d{2,8})(?:-\d)?$")
 
@@ -204,7 +206,7 @@ class Criteria:
             queryset = queryset.filter(status_q(self.status, now))
         queryset = queryset.filter(self.static_q())
         if self.q:
-            queryset = queryset.filter(pk_in(matching_pks(NoticePage, self.q), queryset.db))
+            queryset = queryset.filter(self.keywords_q(queryset.db))
         if self.deadline_from:
             queryset = queryset.filter(bids_deadline__gte=_paris_midnight(self.deadline_from))
         if self.deadline_to:
@@ -212,6 +214,18 @@ class Criteria:
         if self.sort == DEADLINE:
             return queryset.order_by("bids_deadline", "pk")
         return queryset.order_by("-first_published_at", "-pk")
+
+    def keywords_q(self, using: str = "default") -> Q:
+        """The notices the search engine finds for the keywords. Should the engine fail (its index missing or
+        unreadable), the list still answers: the keywords are then looked for, as typed, in titles and
+        references, and the failure is logged."""
+        from haystack.exceptions import HaystackError
+
+        try:
+            return pk_in(matching_pks(NoticePage, self.q), using)
+        except (HaystackError, OSError, ValueError) as error:
+            logger.warning("Search is unavailable, keywords matched in titles and references: %s", error)
+            return Q(title__icontains=self.q) | Q(reference__icontains=self.q)
 
     def static_q(self) -> Q:
         """The criteria that do not depend on time, in SQL (keywords go through the search engine: `apply`)."""

@@ -50,6 +50,10 @@ STATUS_VALUES = {
 }
 
 
+# The statuses a notice's lifecycle sets whatever the time (`NoticePageIndex.stage`).
+STAGES = (Status.OPENED, Status.AWARDED, Status.UNSUCCESSFUL, Status.CANCELLED)
+
+
 def status_choices() -> dict[str, tuple[str, object]]:
     """The notice list's statuses as engine conditions at this moment: the index holds the deadlines and the
     lifecycle's stage (`NoticePageIndex.stage`), so a deadline passing moves a notice without any write, exactly
@@ -68,12 +72,9 @@ def status_choices() -> dict[str, tuple[str, object]]:
             running & SQ(bids_deadline__gt=now) & SQ(questions_deadline__lte=now),
         ),
         Status.BIDS_CLOSED: (Status.BIDS_CLOSED.label, running & SQ(bids_deadline__lte=now)),
-        **{stage: (stage.label, SQ(stage=stage.value)) for stage in Status if stage in STAGES},
+        **{stage: (stage.label, SQ(stage=stage.value)) for stage in STAGES},
     }
     return {value: conditions[status] for value, status in STATUS_VALUES.items()}
-
-
-STAGES = (Status.OPENED, Status.AWARDED, Status.UNSUCCESSFUL, Status.CANCELLED)
 
 
 @hooks.register("register_search_facets")

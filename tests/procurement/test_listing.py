@@ -282,3 +282,19 @@ def test_a_kept_list_page_shows_a_notice_once_the_worker_has_indexed_it(
         assert b"Granit gris" in client.get(notice_index.url, {"q": "granit"}).content  # kept
     search.update_search_index_batch.call([[NoticePage._meta.label, str(late.pk)]], [])
     assert listed(client, notice_index, q="granit")[1] == ["G-1", "G-2"]
+
+
+def test_without_a_readable_index_keywords_are_matched_in_titles_and_the_list_still_answers(
+    client, notice_index, catalogue, tmp_path, caplog
+):
+    from haystack import connections
+
+    backend = connections["default"].get_backend()
+    (tmp_path / "not-a-folder").write_text("")
+    path, backend.path, backend.setup_complete = backend.path, str(tmp_path / "not-a-folder"), False
+    try:
+        _response, refs = listed(client, notice_index, q="voirie")
+    finally:
+        backend.path, backend.setup_complete = path, False
+    assert refs == ["R-1"]
+    assert "Search is unavailable" in caplog.text
