@@ -429,6 +429,9 @@ def excerpt(text: str, terms: frozenset[str], length: int = 240) -> str:
 # The site search's engine and analysis for other pages' keyword boxes (the notice list, alerts) ------------------
 
 
+OTHER_ENGINE_MAX_HITS = 10_000  # Elasticsearch's default `index.max_result_window`
+
+
 def matching_pks(model, query: str) -> list[str]:
     """The primary keys of every indexed `model` document that `query` finds, as the site search would find them
     (French analysis, every word, « "exact phrase" », « -excluded word »), without access filters: for documents
@@ -441,7 +444,8 @@ def matching_pks(model, query: str) -> list[str]:
     backend = connections["default"].get_backend()
     if hasattr(backend, "document_pks"):
         return backend.document_pks(sqs.query.build_query(), get_model_ct(model))
-    count = sqs.count()  # another engine (Elasticsearch): one request for every hit's key (10,000 at most there)
+    # Another engine (Elasticsearch): one request for the hits' keys, at most its result window (10,000 hits).
+    count = min(sqs.count(), OTHER_ENGINE_MAX_HITS)
     return [str(pk) for pk in sqs.values_list("pk", flat=True)[:count]] if count else []
 
 
