@@ -8,6 +8,7 @@ objects may index new ones in batches itself: it marks the instance `search_inde
 creating it (later saves and deletes still go through here).
 """
 
+import itertools
 import logging
 import re
 from collections.abc import Callable
@@ -212,11 +213,7 @@ def _write_batch(updates: list[list[str]], removals: list[str]) -> dict[str, int
             written += len(instances)
         kept = {str(instance.pk) for instance in instances}
         gone |= {f"{model._meta.app_label}.{model._meta.model_name}.{pk}" for pk in pks if pk not in kept}
-    if hasattr(backend, "remove_documents"):
-        backend.remove_documents(sorted(gone))  # Whoosh: one write, waiting for the lock if another writer has it
-    else:
-        for identifier in sorted(gone):
-            backend.remove(identifier)
+    _remove(backend, sorted(gone))
     if written or gone:
         # Pages that list the engine's hits (the notice list's keywords) were kept from before this write: a new
         # content generation lets the page caches build them again.
@@ -224,6 +221,14 @@ def _write_batch(updates: list[list[str]], removals: list[str]) -> dict[str, int
 
         record_change()
     return {"updated": written, "removed": len(gone)}
+
+
+def _remove(backend, identifiers: list[str]) -> None:
+    if hasattr(backend, "remove_documents"):
+        backend.remove_documents(identifiers)  # Whoosh: one write, waiting for the lock if another writer has it
+    else:
+        for identifier in identifiers:
+            backend.remove(identifier)
 
 
 @task()
@@ -344,8 +349,7 @@ def _reconcile(unified, backend) -> dict:
         for start in range(0, len(refresh), RECONCILE_BATCH):
             batch = refresh[start : start + RECONCILE_BATCH]
             backend.update(search_index, list(search_index.index_queryset().filter(pk__in=batch)))
-        for pk in stale:
-            backend.remove(f"{model._meta.app_label}.{model._meta.model_name}.{pk}")
+        _remove(backend, [f"{model._meta.app_label}.{model._meta.model_name}.{pk}" for pk in stale])
         if missing or stale or changed:
             report[model._meta.label] = {"added": len(missing), "removed": len(stale)}
             if changed:
@@ -378,19 +382,23 @@ _FOLD = _single_char_folds()
 
 
 def _passages(text: str, terms: frozenset[str], length: int) -> str:
-    """The parts of a long `text` worth analysing for its excerpt: around the first place each searched word may
-    be (its stem's first letters, found in the lower-cased, accent-folded text at C speed), instead of stemming
+    """The parts of a long `text` worth analysing for its excerpt: around the first three places each searched
+    word may be (its stem's first letters starting a word of the lower-cased, accent-folded text, found at C
+    speed), instead of stemming
     every word of a 20,000-character topic (the French stemmer costs tens of microseconds a word). The whole text
     when it is short or when a word's letters are not found (a word the folding changes, such as « œuvre »)."""
     if len(text) <= 4 * length:
         return text
     folded = text.lower().translate(_FOLD)  # one character for one: positions are the text's
+    if len(folded) != len(text):  # a rare letter whose lower case is longer (« İ »)
+        return text
     starts = []
     for term in terms:
-        found = re.search(r"\b" + re.escape(term[:4]), folded)
-        if found is None:
+        # The first places its letters start a word: the first may be another word (« marc » in « marcher »).
+        found = list(itertools.islice((m.start() for m in re.finditer(r"\b" + re.escape(term[:4]), folded)), 3))
+        if not found:
             return text
-        starts.append(found.start())
+        starts.extend(found)
     windows = []
     for start in sorted(starts):
         begin, end = max(0, start - length), min(len(text), start + 2 * length)
@@ -444,14 +452,15 @@ def matching_pks(model, query: str) -> list[str]:
     backend = connections["default"].get_backend()
     if hasattr(backend, "document_pks"):
         return backend.document_pks(sqs.query.build_query(), get_model_ct(model))
-    # Another engine (Elasticsearch): one request for the hits' keys, at most its result window (10,000 hits).
+    # Another engine (Elasticsearch): its count, then one request for the hits' keys, at most its result window.
     count = min(sqs.count(), OTHER_ENGINE_MAX_HITS)
     return [str(pk) for pk in sqs.values_list("pk", flat=True)[:count]] if count else []
 
 
 def pk_in(pks: list, using: str = "default") -> models.Q:
-    """`Q(pk__in=pks)` that holds any number of keys: beyond a few hundred they travel as one JSON parameter
-    (PostgreSQL and SQLite refuse statements of more than 65,535 / 250,000 parameters)."""
+    """`Q(pk__in=pks)` for integer keys, any number of them: beyond a few hundred they travel as one JSON
+    parameter (PostgreSQL refuses statements of more than 65,535 parameters, SQLite of more than 32,766 by
+    default, 250,000 in Debian's build)."""
     import json
 
     from django.db import connections as databases

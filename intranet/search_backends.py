@@ -170,16 +170,18 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
         page_length: int,
         fields: dict[str, bool],
         queries: dict[str, dict[str, str]],
+        registered: frozenset[str] | None = None,
     ) -> dict | None:
         """The search page in one pass: the documents the words `text` find (no scoring), kept if they hold one of
         the reader's access `keys` (read from the access column), match the chosen `columns` values (organization,
         year) and every query string of `conditions` (the apps' facets), then of `content_type` if given. The
-        count is theirs, exact; the facets are counted over them (`fields`, `queries`: see `facet_counts`; the
+        count is theirs, exact (only documents of the `registered` types, "app_label.model_name", if given); the
+        facets are counted over them (`fields`, `queries`: see `facet_counts`; the
         type over every type); then only the page asked for is scored, with those documents as Whoosh's filter.
 
         Returns {"results": [haystack SearchResult], "hits": count, "page": the page served (the last one when
-        `page` is past the end), "counts": {facet: {value: count}}}, or None for an index written before the
-        access column existed (the caller then searches through haystack)."""
+        `page` is past the end), "counts": {facet: {value: count}}}, or None for an index written, even in part,
+        before the access column existed (the caller then searches through haystack until `rebuild_index`)."""
         from collections import Counter
 
         from whoosh.searching import ResultsPage
@@ -193,12 +195,16 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
             return found
         with self.index.searcher() as searcher:
             reader = searcher.reader()
-            if not reader.has_column(ACCESS_FIELD):
+            if not _column_everywhere(reader, ACCESS_FIELD) or not _column_everywhere(reader, DJANGO_CT):
                 return None
             access, wanted = reader.column_reader(ACCESS_FIELD), frozenset(keys)
-            base = [
-                docnum for docnum in searcher.docs_for_query(parsed) if not wanted.isdisjoint(access[docnum].split(","))
-            ]
+
+            def keys_of(docnum: int) -> list[str]:
+                # Empty in the column: a document written before the column existed, merged since (its stored
+                # keys are right).
+                return (access[docnum] or searcher.stored_fields(docnum).get(ACCESS_FIELD) or "").split(",")
+
+            base = [docnum for docnum in searcher.docs_for_query(parsed) if not wanted.isdisjoint(keys_of(docnum))]
             for name, value in columns.items():
                 column = reader.column_reader(name)
                 base = [docnum for docnum in base if value in column[docnum].split(",")]
@@ -206,6 +212,8 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
                 allowed = set(searcher.docs_for_query(self.parser.parse(condition)))
                 base = [docnum for docnum in base if docnum in allowed]
             types = reader.column_reader(DJANGO_CT)
+            if registered is not None:  # documents of a model no longer indexed (left until `rebuild_index`)
+                base = [docnum for docnum in base if types[docnum] in registered]
             narrowed = [docnum for docnum in base if types[docnum] == content_type] if content_type else base
             counts = self._count_facets(
                 searcher, set(narrowed), {k: v for k, v in fields.items() if k != DJANGO_CT}, queries
@@ -303,10 +311,11 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
         with self.index.searcher() as searcher:
             docnums = list(searcher.docs_for_query(And([parsed, Term(DJANGO_CT, content_type)])))
             reader = searcher.reader()
-            if reader.has_column(DJANGO_ID):
+            if _column_everywhere(reader, DJANGO_ID):
                 keys = reader.column_reader(DJANGO_ID)
-                return [str(keys[docnum]) for docnum in docnums]
-            # An index written before the column existed (until `rebuild_index`).
+                # Empty in the column: written before the column existed, merged since.
+                return [str(keys[docnum] or searcher.stored_fields(docnum)[DJANGO_ID]) for docnum in docnums]
+            # An index written (in part) before the column existed, until `rebuild_index`.
             return [str(searcher.stored_fields(docnum)[DJANGO_ID]) for docnum in docnums]
 
     def document_ids(self, content_type: str) -> set[str]:
@@ -324,6 +333,13 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
                 str(fields["django_id"]): frozenset(filter(None, str(fields.get("access") or "").split(",")))
                 for fields in searcher.documents(django_ct=content_type)
             }
+
+
+def _column_everywhere(reader, name: str) -> bool:
+    """Whether every segment of the index stores `name` as a column. Whoosh's reader says it has a column as soon
+    as one segment does, and then reads a document of an older segment in the wrong segment: an index written
+    before the column existed, then updated by the worker, must be read through the stored fields until rebuilt."""
+    return all(leaf.has_column(name) for leaf, _offset in reader.leaf_readers())
 
 
 class FrenchWhooshEngine(WhooshEngine):

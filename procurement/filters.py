@@ -6,6 +6,7 @@ them up (`intranet.search`: French analysis, the same query syntax): through the
 the feeds, in a one-document index in memory for an alert checked at a notice's publication.
 """
 
+import dataclasses
 import datetime
 import logging
 import re
@@ -320,10 +321,16 @@ class Criteria:
 
 
 def criteria_from_query(query: str) -> Criteria:
-    """A saved search's criteria, read back without touching the database (invalid values dropped)."""
-    form = NoticeFilterForm(QueryDict(query or ""))
+    """A saved search's criteria, read back without touching the database (invalid values dropped, except
+    keywords: keywords the search cannot look for, common words only, find nothing rather than everything, so
+    that an alert saved with them is not told of every notice)."""
+    data = QueryDict(query or "")
+    form = NoticeFilterForm(data)
     form.is_valid()
-    return form.criteria()
+    criteria = form.criteria()
+    if "q" in form.errors and data.get("q", "").strip():
+        criteria = dataclasses.replace(criteria, q=" ".join(data["q"].split()))
+    return criteria
 
 
 def notice_keywords(notice: NoticePage):

@@ -391,6 +391,7 @@ class SearchView(TemplateView):
         found = backend.find(
             SearchQuerySet().auto_query(query).query.build_query(),
             reader_keys(self.request),
+            registered=frozenset(searchable_types()),
             columns={name: choice[name] for name in ("organization", "year") if choice[name]},
             conditions=conditions,
             content_type=choice["type"],

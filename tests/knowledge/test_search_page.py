@@ -515,3 +515,41 @@ def test_the_one_pass_search_and_haystacks_agree(role, client, login, content, b
     pages = -(-visible // 20)
     assert one_pass[0][1:3] == (visible, pages) and len(one_pass[0][3]) == visible and one_pass[0][4] == pages
     assert pages == (2 if role == "buyer" else 1)
+
+
+def test_an_index_written_before_the_access_column_still_gives_each_reader_what_they_may_see(
+    login, buyer, make_guide, monkeypatch
+):
+    """An index written before the access and key columns existed, then updated by the worker with them (no
+    `rebuild_index` after the upgrade): Whoosh then holds segments with and without the columns, or merges them
+    with empty values. Each reader still gets exactly what they may see, whatever the path."""
+    from django.test import Client
+    from whoosh.fields import ID, KEYWORD
+
+    backend = connections["default"].get_backend()
+    built = type(backend).build_schema
+
+    def without_columns(self, fields):
+        name, schema = built(self, fields)
+        old_fields = {"access": KEYWORD(stored=True, commas=True, scorable=True), "django_id": ID(stored=True)}
+        for field, kind in old_fields.items():
+            schema.remove(field)
+            schema.add(field, kind)
+        return name, schema
+
+    private = make_guide("Zircon ancien des acheteurs", Audience.BUYERS)
+    public = make_guide("Zircon ancien pour tous", Audience.EVERYONE)
+    later = make_guide("Zircon récent pour tous", Audience.EVERYONE)
+    backend.clear()
+    monkeypatch.setattr(type(backend), "build_schema", without_columns)
+    backend.setup_complete = False
+    index_now(private, public)  # the old index
+    monkeypatch.undo()
+    backend.setup_complete = False
+    index_now(later)  # the worker's first write after the upgrade
+    visitor, reader = Client(), login(buyer)
+    assert search(visitor, q="zircon")[:2] == (sorted([public.title, later.title]), 2)
+    assert search(reader, q="zircon")[:2] == (sorted([private.title, public.title, later.title]), 3)
+    backend.optimize()  # the nightly merge: one segment, the old documents with empty column values
+    assert search(visitor, q="zircon")[:2] == (sorted([public.title, later.title]), 2)
+    assert search(reader, q="zircon")[:2] == (sorted([private.title, public.title, later.title]), 3)

@@ -173,3 +173,12 @@ def test_alert_keywords_match_as_the_list_finds_them(make_notice, make_user, cli
     for query, expected in words.items():
         listed = client.get(notice_index.url, {"q": query}).context["notices"]
         assert (notice in listed) is expected, query
+
+
+def test_an_alert_saved_with_common_words_only_is_told_of_nothing(make_notice, company_member):
+    """Keywords the search cannot look for (« le de », saved before the list refused them) find nothing: the alert
+    is not told of every notice, as it would be if its keywords were dropped."""
+    do_save_search(company_member, name="Mots courants", query="q=le+de", notify=True)
+    assert do_notify_alerts(make_notice("Le marché de nettoyage")) == 0
+    do_save_search(company_member, name="Nettoyage", query="q=nettoyage", notify=True)
+    assert do_notify_alerts(make_notice("Le marché de nettoyage des écoles")) == 1
