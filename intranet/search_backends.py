@@ -243,7 +243,7 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
             counts[name] = {}
             if name not in searcher.schema:
                 continue
-            if not multi and reader.has_column(name):
+            if not multi and _column_everywhere(reader, name):
                 column = reader.column_reader(name)
                 counts[name] = {key: n for key, n in Counter(column[docnum] for docnum in hits).items() if key}
                 continue
@@ -259,15 +259,14 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
         return counts
 
     def facet_counts(self, query_string: str, fields: dict[str, bool], queries: dict[str, dict[str, str]]) -> dict:
-        """Every facet of the search page: {facet: {value: count}}, over the documents `query_string` finds.
+        """Every facet of the search page: {facet: {value: count}}, over the documents `query_string` finds
+        (haystack's path: `find` counts the same way on its own set).
 
-        `fields` maps a field to whether a document may hold several values. Single-valued ones are columns, which
-        Whoosh's own facets read directly (one search for all of them). Multi-valued ones (tags, CPV divisions)
+        `fields` maps a field to whether a document may hold several values. Single-valued ones are columns, read
+        for each hit. Multi-valued ones (tags, CPV divisions)
         would make Whoosh build a table of every document's values at each search: they are counted instead as
         the hits among each value's postings (few values, short postings). `queries` maps a facet to {value:
         query string} (« open for bids »: a date condition), counted as the hits among its documents."""
-        from whoosh import sorting
-
         if not self.setup_complete:
             self.setup()
         self.index = self.index.refresh()
@@ -275,27 +274,8 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
         parsed = self.parser.parse(query_string)
         if parsed is None or not names:
             return {name: {} for name in names}
-        single = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name, multi in fields.items() if not multi}
-        counts = {}
         with self.index.searcher() as searcher:
-            results = searcher.search(parsed, limit=None, groupedby=single or None)
-            for name in single:
-                counts[name] = {key: count for key, count in results.groups(name).items() if key is not None}
-            hits = results.docs()
-            for name in (name for name, multi in fields.items() if multi):
-                counts[name] = {}
-                if name not in searcher.schema:
-                    continue
-                for term in searcher.lexicon(name):
-                    matched = sum(1 for docnum in searcher.postings(name, term).all_ids() if docnum in hits)
-                    if matched:
-                        counts[name][term.decode() if isinstance(term, bytes) else term] = matched
-            for name, choices in queries.items():
-                counts[name] = {
-                    value: sum(1 for docnum in searcher.docs_for_query(self.parser.parse(condition)) if docnum in hits)
-                    for value, condition in choices.items()
-                }
-        return counts
+            return self._count_facets(searcher, set(searcher.docs_for_query(parsed)), fields, queries)
 
     def document_pks(self, query_string: str, content_type: str) -> list[str]:
         """The primary keys of every document of `content_type` that `query_string` finds (no limit, no scoring),

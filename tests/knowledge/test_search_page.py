@@ -452,22 +452,27 @@ def test_an_excerpt_shows_the_words_as_they_are_now_not_a_hidden_post(client, bu
     assert "Kaolinex" not in html
 
 
-class _WithoutWhooshPaths:
-    """Our Whoosh backend without its one-pass search and facets: the search page then searches and counts
-    through haystack (its query, its facets, one count per choice), as with Elasticsearch (no such server here;
-    the same index answers)."""
+class _WithoutFind:
+    """Our Whoosh backend without its one-pass search: the page searches through haystack's query and counts
+    with `facet_counts` (as when an app narrows the query with a `narrow_search_query` hook)."""
 
     @property
     def find(self):
         raise AttributeError("find")
+
+
+class _WithoutWhooshPaths(_WithoutFind):
+    """Nor its facets: haystack's facets and one count per choice, as with Elasticsearch (no such server here;
+    the same index answers)."""
 
     @property
     def facet_counts(self):
         raise AttributeError("facet_counts")
 
 
+@pytest.mark.parametrize("without", [_WithoutFind, _WithoutWhooshPaths])
 @pytest.mark.parametrize("role", ["visitor", "buyer"])
-def test_the_one_pass_search_and_haystacks_agree(role, client, login, content, buyer, make_guide, monkeypatch):
+def test_the_one_pass_search_and_haystacks_agree(role, without, client, login, content, buyer, make_guide, monkeypatch):
     """The same hits over all pages (in the same order when sorted by date), counts, page numbers and facets,
     whichever path answers: `find` (Whoosh, one pass on the index's columns) or haystack's query (another
     engine). By relevance the order may differ: haystack's query scores the access keys too, `find` the words
@@ -508,7 +513,7 @@ def test_the_one_pass_search_and_haystacks_agree(role, client, login, content, b
 
     one_pass = answers()
     backend = connections["default"].get_backend()
-    monkeypatch.setattr(backend, "__class__", type("Fallback", (_WithoutWhooshPaths, type(backend)), {}))
+    monkeypatch.setattr(backend, "__class__", type("Fallback", (without, type(backend)), {}))
     assert not hasattr(connections["default"].get_backend(), "find")
     assert answers() == one_pass
     visible = sum(1 for n in range(23) if n % 2 or role == "buyer") + len(SEES[role])
