@@ -298,3 +298,18 @@ def test_without_a_readable_index_keywords_are_matched_in_titles_and_the_list_st
         backend.path, backend.setup_complete = path, False
     assert refs == ["R-1"]
     assert "Search is unavailable" in caplog.text
+
+
+def test_a_draft_left_in_the_index_is_never_listed_by_keywords(client, notice_index, catalogue, request):
+    """The engine only gives keys; the list's own query (live notices a reader may see) still decides: a draft
+    the index still holds (written while published, unpublished since) is neither listed nor counted."""
+    from haystack import connections
+
+    from intranet.search import matching_pks
+
+    index_notices(request)
+    search_index = connections["default"].get_unified_index().get_index(NoticePage)
+    connections["default"].get_backend().update(search_index, [catalogue["draft"]])  # as if it had been live
+    assert str(catalogue["draft"].pk) in matching_pks(NoticePage, "brouillon")
+    response, refs = listed(client, notice_index, q="voirie brouillon", status="any")
+    assert refs == [] and response.context["result_count"] == 0
