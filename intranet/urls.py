@@ -38,6 +38,7 @@ urlpatterns = [
     path("savoir/", include("knowledge.urls")),
     path("forums/", include("forums.urls")),
     path("avis/", include("procurement.urls")),
+    path("groupements/", include("procurement.urls_groups")),
     path("donnees/", include("procurement.urls_opendata")),
     path("espaces/", include("workspaces.urls")),
     path("televersements/", include("uploads.urls")),

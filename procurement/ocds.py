@@ -47,6 +47,7 @@ from procurement.models import (
     Question,
 )
 from procurement.models_bids import WHOLE_NOTICE, Bid, BidStatus, LotAward
+from procurement.models_groups import GroupMember, GroupPurchase
 
 OCDS_VERSION = "1.1"
 # The lots extension adds tender.lots, items[].relatedLot and documents[].relatedLots.
@@ -111,6 +112,7 @@ def export_queryset(queryset: QuerySet | None = None) -> QuerySet:
         .annotate(
             has_answered_questions=Exists(answered),
             ocds_has_lot_awards=Exists(LotAward.objects.filter(notice=OuterRef("pk"))),
+            ocds_is_group=Exists(GroupPurchase.objects.filter(notice=OuterRef("pk"))),
             ocds_submitted_bids=Coalesce(Subquery(submitted, output_field=IntegerField()), 0),
         )
         .prefetch_related(
@@ -131,6 +133,7 @@ class Lookups:
     cpv_labels: dict[str, str] = field(default_factory=dict)
     root_paths: list = field(default_factory=list)
     lot_awards: dict[int, list[LotAward]] = field(default_factory=dict)
+    group_buyers: dict[int, list] = field(default_factory=dict)
 
     @classmethod
     def load(cls, notices: Iterable[NoticePage], base_url: str) -> "Lookups":
@@ -140,7 +143,11 @@ class Lookups:
         # Longest root first, so a page under a nested site root gets that site's path.
         root_paths = sorted(Site.get_site_root_paths(), key=lambda rp: len(rp.root_path), reverse=True)
         return cls(
-            base_url=base_url.rstrip("/"), cpv_labels=labels, root_paths=root_paths, lot_awards=_lot_awards(notices)
+            base_url=base_url.rstrip("/"),
+            cpv_labels=labels,
+            root_paths=root_paths,
+            lot_awards=_lot_awards(notices),
+            group_buyers=_group_buyers(notices),
         )
 
     def page_url(self, page) -> str:
@@ -160,6 +167,23 @@ def _lot_awards(notices: list[NoticePage]) -> dict[int, list[LotAward]]:
         for award in awards.order_by("decided_at", "lot_number"):
             decisions.setdefault(award.notice_id, []).append(award)
     return decisions
+
+
+def _group_buyers(notices: list[NoticePage]) -> dict[int, list]:
+    """The member bodies of the group purchases the notices were made for (a group's notice names them as buyers
+    beside its coordinator), by notice; `ocds_is_group` (export_queryset) spares the query when none is."""
+    wanted = [notice.pk for notice in notices if getattr(notice, "ocds_is_group", True)]
+    buyers: dict[int, list] = {}
+    if wanted:
+        members = (
+            GroupMember.objects.filter(group__notice_id__in=wanted, status=GroupMember.Status.JOINED)
+            .select_related("organization")
+            .annotate(notice_id=F("group__notice_id"))
+            .order_by("organization__name", "pk")
+        )
+        for member in members:
+            buyers.setdefault(member.notice_id, []).append(member.organization)
+    return buyers
 
 
 def _notice_cpv_codes(notice: NoticePage) -> list[str]:
@@ -372,6 +396,23 @@ class _NoticeReleases:
                 }
             )
         ]
+        for body in self.lookups.group_buyers.get(notice.pk, []):
+            if body.pk == buyer.pk or not body.siret:
+                continue
+            reference = {"id": organization_id(body.siret), "name": body.name}
+            address = _compact(
+                {"streetAddress": body.address.strip(), "region": body.department, "countryName": "France"}
+            )
+            parties.append(
+                _compact(
+                    {
+                        **reference,
+                        "identifier": {"scheme": ORGANIZATION_SCHEME, "id": body.siret, "legalName": body.name},
+                        "address": address,
+                        "roles": ["buyer"],
+                    }
+                )
+            )
         if with_supplier:
             supplier = self.supplier_ref()
             identifier = (

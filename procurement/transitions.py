@@ -129,3 +129,15 @@ scheduler.register("procurement.deadline_transitions", announce_deadline_transit
 scheduler.register("procurement.publish_scheduled", publish_scheduled_notices, period="minutely")
 # The practice consultation's deadline, pushed a year ahead whenever it comes within a month (procurement.practice).
 scheduler.register("procurement.practice_deadline", keep_practice_notice_open, period="daily", hour=3)
+
+
+@task()
+def announce_group_deadlines() -> int:
+    """Group purchases: the reminder before the deadline for declarations, and its passing."""
+    from procurement.actions import groups
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return groups.remind_deadlines() + groups.announce_closed_declarations()
+
+
+scheduler.register("procurement.group_deadlines", announce_group_deadlines, period="hourly")

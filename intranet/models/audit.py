@@ -36,6 +36,8 @@ class AuditEvent(models.Model):
         NOTICE_EVENT = "notice_event", _("Call for tender")
         # The nightly check of the search index added missing documents or removed stale ones (counts in details).
         SEARCH_INDEX_RECONCILED = "search_index_reconciled", _("Search index repaired")
+        # A group purchase's events (created, members invited or joined, agreement signed...), verb in details.
+        GROUP_PURCHASE_EVENT = "group_purchase", _("Group purchase")
 
     created_at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
     action = models.CharField(_("action"), max_length=32, choices=Action.choices, db_index=True)

@@ -147,6 +147,10 @@ def _write(user, notice: NoticePage, request, fields: dict, verb: str, message: 
     `message`, the audience's notification (`procurement.<verb>`)."""
     NoticePage.objects.filter(pk=notice.pk).update(**fields)
     _record(user, notice, request, verb, **details)
+    if fields.get("outcome") == Outcome.AWARDED:
+        from procurement.actions import groups
+
+        groups.announce_notice_event(notice, "awarded")  # a group purchase's members hear of it
     if message:
         notify(
             _audience(notice),

@@ -201,6 +201,9 @@ def do_handle_publication(notice: NoticePage, *, actor=None) -> None:
                 reference=notice.reference,
             )
             do_notify_alerts(notice)
+            from procurement.actions import groups
+
+            groups.announce_notice_event(notice, "published")  # a group purchase's members hear of it
             return
         # Stored as displayed: in the site's language, whoever publishes.
         with translation.override(settings.LANGUAGE_CODE):

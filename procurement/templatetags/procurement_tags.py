@@ -84,3 +84,9 @@ def active_filter_count(criteria) -> int:
         return 0
     changed = [field.name for field in dataclasses.fields(criteria) if getattr(criteria, field.name) != field.default]
     return len([name for name in changed if name != "sort"])
+
+
+@register.filter
+def get_item(mapping, key):
+    """`mapping[key]`, or None (a dict looked up by a variable in a template)."""
+    return (mapping or {}).get(key)

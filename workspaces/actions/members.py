@@ -121,6 +121,22 @@ def do_join(workspace: Workspace, user) -> Member:
     return member
 
 
+def do_add_members(workspace: Workspace, users, *, role: str = Role.MEMBER, added_by=None) -> list[Member]:
+    """Add people whom another app's own rules admit (a group purchase's member bodies: the procurement app has
+    checked them), without an invitation; people already members keep their role. Each addition is audited."""
+    _require_active(workspace)
+    added = []
+    with transaction.atomic():
+        for user in users:
+            if not can_act(user) or not is_buyer(user):
+                continue
+            member, created = _add_member(workspace, user, role)
+            if created:
+                added.append(member)
+                _audit(AuditEvent.Action.MEMBERSHIP_ADDED, added_by, workspace, subject_user=user, role=member.role)
+    return added
+
+
 def do_request_to_join(workspace: Workspace, user, message: str = "") -> JoinRequest:
     """Ask to join a workspace admitting members on request; its owners and admins are told."""
     if access.is_workspace_member(user, workspace):
