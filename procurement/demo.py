@@ -878,3 +878,10 @@ def seed_procurement(command, scale: int = 1) -> None:
 
     for line in seed_bids_summary():
         command.stdout.write(line)
+    from procurement.demo_groups import COORDINATOR, seed_groups  # it builds on this module
+
+    groups = seed_groups(command, scale)
+    command.stdout.write(
+        f"Group purchases: {groups['groups']} added ({groups['members']} member bodies, {groups['declarations']} "
+        f"declarations of needs); coordinator: admin.{COORDINATOR}@{DEMO_DOMAIN}."
+    )

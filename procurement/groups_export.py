@@ -5,7 +5,7 @@ in the workbook they are numbers, not text, so the spreadsheet's own sums give t
 
 import csv
 import io
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 from django.utils.text import slugify
@@ -14,7 +14,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from procurement.actions.groups import Consolidation
+from procurement.actions.groups import CENT, Consolidation
 
 
 def filename(group, extension: str) -> str:
@@ -66,9 +66,13 @@ def csv_rows(consolidation: Consolidation):
                 item.unit,
                 _csv_number(quantity),
                 _csv_number(estimate),
-                _csv_number((quantity * estimate).quantize(Decimal("0.01")) if estimate is not None else None),
+                _csv_number(
+                    (quantity * estimate).quantize(CENT, rounding=ROUND_HALF_UP) if estimate is not None else None
+                ),
                 _csv_number(awarded),
-                _csv_number((quantity * awarded).quantize(Decimal("0.01")) if awarded is not None else None),
+                _csv_number(
+                    (quantity * awarded).quantize(CENT, rounding=ROUND_HALF_UP) if awarded is not None else None
+                ),
                 line["delivery_site"],
                 line["wanted_from"].isoformat() if line["wanted_from"] else "",
                 line["wanted_until"].isoformat() if line["wanted_until"] else "",
@@ -193,9 +197,9 @@ def xlsx_bytes(consolidation: Consolidation) -> bytes:
                     item.unit,
                     quantity,
                     estimate,
-                    (quantity * estimate).quantize(Decimal("0.01")) if estimate is not None else None,
+                    (quantity * estimate).quantize(CENT, rounding=ROUND_HALF_UP) if estimate is not None else None,
                     awarded,
-                    (quantity * awarded).quantize(Decimal("0.01")) if awarded is not None else None,
+                    (quantity * awarded).quantize(CENT, rounding=ROUND_HALF_UP) if awarded is not None else None,
                     line["delivery_site"],
                     line["wanted_from"],
                     line["wanted_until"],

@@ -32,6 +32,13 @@ from procurement.views_questions import apply
 Status = GroupMember.Status
 
 
+def plain(value):
+    """A decimal as a person would type it: 12.5 and 100, not 12.500 and 100.000 (nor 1E+2)."""
+    if value is None:
+        return None
+    return value.quantize(1) if value == value.to_integral() else value.normalize()
+
+
 class GroupView(LoginRequiredMixin, View):
     """A page of one group: `self.group` is fetched through access (404 for those who may not see it); with
     `coordinator_only`, 403 for those who see it without managing it."""
@@ -217,7 +224,7 @@ class CatalogueView(GroupView):
                 "designation": item.designation,
                 "unit": item.unit,
                 "lot": item.lot_id,
-                "unit_price_estimate": item.unit_price_estimate,
+                "unit_price_estimate": plain(item.unit_price_estimate),
             }
             for item in self.group.items.all()
         ]
@@ -373,7 +380,7 @@ class MembershipView(GroupView):
                 if action == "sign":
                     if request.POST.get("agree") != "on":
                         messages.error(request, _("Tick the box to sign up to the agreement."))
-                        return self.back(anchor="adhesion")
+                        return self.back(anchor="#adhesion")
                     actions.do_sign(request.user, member, request=request)
                     message = _("%(body)s signed the agreement and is now a member.") % {
                         "body": member.organization.name
@@ -383,7 +390,7 @@ class MembershipView(GroupView):
                     message = _("The invitation is declined.")
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-            return self.back(anchor="adhesion")
+            return self.back(anchor="#adhesion")
         messages.success(request, message)
         return self.back()
 
@@ -416,7 +423,7 @@ class DeclareView(GroupView):
             initial = {"version": existing.version if existing else 0}
             if existing:
                 initial.update(
-                    quantity=existing.quantity,
+                    quantity=plain(existing.quantity),
                     delivery_site=existing.delivery_site,
                     wanted_from=existing.wanted_from,
                     wanted_until=existing.wanted_until,
@@ -446,8 +453,8 @@ class DeclareView(GroupView):
         rows = []
         for line in lines:
             form = line["form"]
-            if not form.has_changed():
-                continue
+            if not [name for name in form.changed_data if name != "version"]:
+                continue  # a line this buyer did not touch (its version may have moved: someone else's change)
             rows.append({"item": line["item"], **form.cleaned_data})
         try:
             result = actions.do_declare(request.user, self.member, rows, request=request)
@@ -550,7 +557,7 @@ class AwardedPricesView(GroupView):
 
     def _forms(self, data=None):
         return [
-            (item, AwardedPriceForm(data, prefix=f"item-{item.pk}", initial={"price": item.awarded_unit_price}))
+            (item, AwardedPriceForm(data, prefix=f"item-{item.pk}", initial={"price": plain(item.awarded_unit_price)}))
             for item in self.group.items.select_related("lot")
         ]
 

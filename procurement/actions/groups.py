@@ -8,7 +8,7 @@ fault, in words), writes inside a transaction, audits, and notifies after commit
 import datetime
 import hashlib
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,6 +36,7 @@ from procurement.templatetags.procurement_tags import paris_datetime
 Status = GroupMember.Status
 AGREEMENT_MAX_SIZE = 20 * 1024 * 1024
 VERB = "procurement.group"
+CENT = Decimal("0.01")
 
 
 def _refuse(message: str, code: str, field_name: str | None = None):
@@ -84,9 +85,10 @@ def _member_people(group: GroupPurchase, statuses=(Status.JOINED,)):
     return body_people(ids)
 
 
-def _notify_on_commit(recipients, **kwargs) -> None:
-    recipients = list(recipients)
-    transaction.on_commit(lambda: notify(recipients, **kwargs))
+def _notify(recipients, **kwargs) -> None:
+    """Notify inside the action's transaction: `notify` sends nothing (e-mails, realtime) before it commits, and a
+    rolled-back action leaves no notification."""
+    notify(list(recipients), **kwargs)
 
 
 # --- the group ---------------------------------------------------------------------------------
@@ -114,6 +116,21 @@ def _clean_deadline(deadline, now, *, current=None) -> None:
         _refuse(_("The deadline for declarations must be in the future."), "past", "declaration_deadline")
 
 
+def _clean_values(values: dict, now, *, current=None) -> None:
+    """The deadline and the CPV codes, every error at once (each on its field); the codes normalized in place."""
+    errors = {}
+    try:
+        _clean_deadline(values.get("declaration_deadline"), now, current=current)
+    except ValidationError as error:
+        errors.update(error.error_dict)
+    try:
+        values["main_cpv"], values["additional_cpv"] = clean_cpv(values.get("main_cpv"), values.get("additional_cpv"))
+    except ValidationError as error:
+        errors.update(error.error_dict)
+    if errors:
+        raise ValidationError(errors)
+
+
 GROUP_FIELDS = (
     "title",
     "purpose",
@@ -133,8 +150,7 @@ def do_create_group(user, coordinator: Organization, *, request=None, **values) 
     if coordinator is None or coordinator.pk not in access.buying_body_ids(user):
         raise PermissionDenied
     now = timezone.now()
-    _clean_deadline(values.get("declaration_deadline"), now)
-    values["main_cpv"], values["additional_cpv"] = clean_cpv(values.get("main_cpv"), values.get("additional_cpv"))
+    _clean_values(values, now)
     with transaction.atomic():
         group = GroupPurchase.objects.create(
             coordinator=coordinator,
@@ -154,8 +170,7 @@ def do_update_group(user, group: GroupPurchase, *, request=None, **values) -> Gr
     now = timezone.now()
     with transaction.atomic():
         locked = GroupPurchase.objects.select_for_update().get(pk=group.pk)
-        _clean_deadline(values.get("declaration_deadline"), now, current=locked.declaration_deadline)
-        values["main_cpv"], values["additional_cpv"] = clean_cpv(values.get("main_cpv"), values.get("additional_cpv"))
+        _clean_values(values, now, current=locked.declaration_deadline)
         reopened = not locked.declarations_open(now) and values["declaration_deadline"] > now
         moved = values["declaration_deadline"] != locked.declaration_deadline
         for name in GROUP_FIELDS:
@@ -170,7 +185,7 @@ def do_update_group(user, group: GroupPurchase, *, request=None, **values) -> Gr
                 if reopened
                 else _("%(group)s: the deadline for declarations is now %(date)s.")
             ) % {"group": locked.title, "date": paris_datetime(locked.declaration_deadline)}
-            _notify_on_commit(
+            _notify(
                 _member_people(locked).exclude(memberships__organization_id=locked.coordinator_id),
                 verb=f"{VERB}.deadline",
                 message=message,
@@ -325,9 +340,9 @@ def do_invite(user, group: GroupPurchase, organizations, *, request=None) -> lis
             member.status, member.invited_at, member.invited_by, member.declined_at = Status.INVITED, now, user, None
             member.save()
             invited.append(member)
-            _record(user, group, "member_invited", request, organization=organization.pk, name=organization.name)
+            _record(user, group, "member_invited", request, body=organization.pk, name=organization.name)
         if invited:
-            _notify_on_commit(
+            _notify(
                 body_people([m.organization_id for m in invited]),
                 verb=f"{VERB}.invitation",
                 message=_("%(coordinator)s invites your body to join the group purchase “%(group)s”.")
@@ -369,10 +384,8 @@ def do_sign(user, member: GroupMember, *, request=None) -> GroupMember:
         _sign(user, member, group, now)
         member.status, member.joined_at, member.declined_at = Status.JOINED, now, None
         member.save()
-        _record(
-            user, group, "agreement_signed", request, organization=member.organization_id, sha256=member.signed_sha256
-        )
-        _notify_on_commit(
+        _record(user, group, "agreement_signed", request, body=member.organization_id, sha256=member.signed_sha256)
+        _notify(
             _coordinator_people(group),
             verb=f"{VERB}.joined",
             message=_("%(body)s signed the agreement of “%(group)s” and is now a member.")
@@ -398,8 +411,8 @@ def do_decline(user, member: GroupMember, *, request=None) -> GroupMember:
             _refuse(_("Only a pending invitation can be declined."), "not_invited")
         member.status, member.declined_at = Status.DECLINED, timezone.now()
         member.save()
-        _record(user, member.group, "invitation_declined", request, organization=member.organization_id)
-        _notify_on_commit(
+        _record(user, member.group, "invitation_declined", request, body=member.organization_id)
+        _notify(
             _coordinator_people(member.group),
             verb=f"{VERB}.declined",
             message=_("%(body)s declined to join “%(group)s”.")
@@ -431,8 +444,8 @@ def do_request_to_join(user, group: GroupPurchase, organization: Organization, *
         member.status, member.declined_at = Status.REQUESTED, None
         _sign(user, member, group, now)
         member.save()
-        _record(user, group, "join_requested", request, organization=organization.pk, sha256=member.signed_sha256)
-        _notify_on_commit(
+        _record(user, group, "join_requested", request, body=organization.pk, sha256=member.signed_sha256)
+        _notify(
             _coordinator_people(group),
             verb=f"{VERB}.request",
             message=_("%(body)s asks to join “%(group)s” and signed its agreement.")
@@ -469,9 +482,9 @@ def do_decide_request(user, member: GroupMember, approve: bool, *, request=None)
             group,
             "request_approved" if approve else "request_refused",
             request,
-            organization=member.organization_id,
+            body=member.organization_id,
         )
-        _notify_on_commit(
+        _notify(
             body_people([member.organization_id]),
             verb=f"{VERB}.decision",
             message=message % {"group": group.title},
@@ -541,16 +554,14 @@ def do_declare(user, member: GroupMember, rows: list[dict], *, request=None) -> 
     quantity removes the line. A line changed meanwhile by someone else (its version moved) is not written: it is
     returned as a conflict, the others are written. The member's row is locked for the write, so two buyers of the
     same body saving at once are taken one after the other and neither loses a line."""
-    if not access.may_declare_for(user, member):
-        raise PermissionDenied
     result = DeclarationResult()
     with transaction.atomic():
         locked = GroupMember.objects.select_for_update().select_related("group__coordinator").get(pk=member.pk)
+        if not access.may_declare_for(user, locked):  # its status as it is now, under the lock
+            raise PermissionDenied
         group = locked.group
         now = timezone.now()
         check_declarations_open(group, now)
-        if locked.status != Status.JOINED:
-            raise PermissionDenied
         items = {item.pk for item in group.items.all()}
         current = {d.item_id: d for d in Declaration.objects.filter(member=locked)}
         for row in rows:
@@ -596,7 +607,7 @@ def do_declare(user, member: GroupMember, rows: list[dict], *, request=None) -> 
                 group,
                 "needs_declared",
                 request,
-                organization=locked.organization_id,
+                body=locked.organization_id,
                 lines_saved=result.saved,
                 lines_removed=result.removed,
             )
@@ -657,7 +668,7 @@ class Consolidation:
 def _amount(quantity: Decimal, price: Decimal | None) -> Decimal | None:
     if price is None:
         return None
-    return (quantity * price).quantize(Decimal("0.01"))
+    return (quantity * price).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def consolidate(group: GroupPurchase, *, member_ids=None) -> Consolidation:
@@ -751,11 +762,9 @@ def _free_reference(group: GroupPurchase) -> str:
 
 
 def _quantity_text(value: Decimal) -> str:
-    from django.utils.formats import number_format
+    from procurement.templatetags.procurement_tags import quantity
 
-    normalized = value.normalize()
-    places = max(0, -normalized.as_tuple().exponent)
-    return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+    return quantity(value)
 
 
 def _items_text(totals: list[ItemTotal]) -> str:
@@ -888,7 +897,7 @@ def do_set_awarded_prices(user, group: GroupPurchase, prices: dict[int, Decimal 
                 changed += 1
         if changed:
             _record(user, locked, "awarded_prices", request, prices_changed=changed)
-            _notify_on_commit(
+            _notify(
                 _member_people(locked),
                 verb=f"{VERB}.share",
                 message=_("“%(group)s”: the awarded prices are in, your body's share can be read.")
@@ -978,7 +987,7 @@ def remind_deadlines(now=None) -> int:
             ):
                 continue
             days = max(1, (group.declaration_deadline - now).days)
-            _notify_on_commit(
+            _notify(
                 _member_people(group),
                 verb=f"{VERB}.reminder",
                 message=ngettext(
@@ -1011,7 +1020,7 @@ def announce_closed_declarations(now=None) -> int:
             ):
                 continue
             key = event_key_for(f"{VERB}.closed", group.pk, group.declaration_deadline.isoformat())
-            _notify_on_commit(
+            _notify(
                 _member_people(group).exclude(memberships__organization_id=group.coordinator_id),
                 verb=f"{VERB}.closed",
                 message=_("“%(group)s”: the deadline passed, declarations are closed.") % {"group": group.title},
@@ -1019,7 +1028,7 @@ def announce_closed_declarations(now=None) -> int:
                 target=group,
                 event_key=key,
             )
-            _notify_on_commit(
+            _notify(
                 _coordinator_people(group),
                 verb=f"{VERB}.closed",
                 message=_("“%(group)s”: declarations are closed, the consolidated table is ready.")
@@ -1042,7 +1051,7 @@ def announce_notice_event(notice: NoticePage, event: str) -> None:
     else:
         message = _("“%(group)s”: the call for tender %(reference)s is awarded.")
         GroupPurchase.objects.filter(pk=group.pk, award_announced_at=None).update(award_announced_at=timezone.now())
-    _notify_on_commit(
+    _notify(
         _member_people(group).exclude(memberships__organization_id=group.coordinator_id),
         verb=f"{VERB}.{event}",
         message=message % {"group": group.title, "reference": notice.reference},

@@ -90,3 +90,18 @@ def active_filter_count(criteria) -> int:
 def get_item(mapping, key):
     """`mapping[key]`, or None (a dict looked up by a variable in a template)."""
     return (mapping or {}).get(key)
+
+
+@register.filter
+def quantity(value) -> str:
+    """A decimal quantity as typed: no trailing zeros (12.5, not 12.500), in the reader's language (12,5 in French),
+    thousands grouped."""
+    from decimal import Decimal
+
+    from django.utils.formats import number_format
+
+    if value is None or value == "":
+        return ""
+    value = Decimal(value)
+    places = max(0, -value.normalize().as_tuple().exponent)
+    return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)

@@ -12,9 +12,12 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from intranet.management.commands.seed_demo import DEMO_PASSWORD, Command
+from intranet.models import Membership, Organization
+from procurement.actions import groups as group_actions
 from procurement.models import CPVCode, Lot, NoticePage
 from procurement.reference_data import load_cpv
 from procurement.setup import ensure_buyer_section, ensure_notice_index
+from tests.procurement.groups_helpers import group_values, pdf_upload
 
 _counter = itertools.count(1)
 
@@ -110,3 +113,72 @@ def demo_people(home_page, cpv_codes):
     organizations = command.create_organizations()
     command.create_people(organizations)
     return organizations
+
+
+# --- group purchases: a coordinator (Ville de Rennes, `body`), a member body (Vitré) with its organization admin and
+# two buyers, an outsider body (CHU de Brest) and a company; a group with its agreement, two lots and three items.
+
+
+@pytest.fixture
+def member_body(make_org):
+    return make_org("Commune de Vitré", Organization.Kind.COMMUNE)
+
+
+@pytest.fixture
+def member_admin(make_user, member_body):
+    return make_user("dgs@vitre.fr", member_body, Membership.Role.ORG_ADMIN, first_name="Maëlle", last_name="Le Goff")
+
+
+@pytest.fixture
+def member_buyer(make_user, member_body):
+    return make_user("achats@vitre.fr", member_body, Membership.Role.BUYER, first_name="Yann", last_name="Le Bihan")
+
+
+@pytest.fixture
+def member_buyer2(make_user, member_body):
+    return make_user("marches@vitre.fr", member_body, Membership.Role.BUYER, first_name="Soazig", last_name="Tanguy")
+
+
+@pytest.fixture
+def outsider(make_user, other_body):
+    return make_user("achats@chu-brest.fr", other_body, Membership.Role.ORG_ADMIN)
+
+
+@pytest.fixture
+def company_user(make_user, company):
+    return make_user("contact@bretagne-nettoyage.fr", company, Membership.Role.COMPANY_ADMIN)
+
+
+@pytest.fixture
+def group(buyer, body, cpv_codes):
+    group = group_actions.do_create_group(buyer, body, **group_values())
+    group_actions.do_upload_agreement(buyer, group, pdf_upload())
+    group_actions.do_save_lots(
+        buyer,
+        group,
+        [{"id": None, "number": 1, "title": "Papier"}, {"id": None, "number": 2, "title": "Petites fournitures"}],
+    )
+    paper, supplies = group.lots.order_by("number")
+    group_actions.do_save_items(
+        buyer,
+        group,
+        [
+            {"designation": "Ramette A4 80 g", "unit": "ramette", "lot": paper, "unit_price_estimate": Decimal("3.10")},
+            {
+                "designation": "Cahier 96 pages",
+                "unit": "cahier",
+                "lot": supplies,
+                "unit_price_estimate": Decimal("0.85"),
+            },
+            {"designation": "Colle en bâton", "unit": "bâton", "lot": supplies, "unit_price_estimate": None},
+        ],
+    )
+    group.refresh_from_db()
+    return group
+
+
+@pytest.fixture
+def joined(group, buyer, member_body, member_admin, member_buyer):
+    """Vitré invited and signed up: its member row."""
+    (member,) = group_actions.do_invite(buyer, group, [member_body])
+    return group_actions.do_sign(member_admin, member)
