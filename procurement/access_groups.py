@@ -114,16 +114,14 @@ def may_declare_for(user, member: GroupMember) -> bool:
     return member.is_joined and member.organization_id in buying_body_ids(user)
 
 
-def access_member_for_declaring(user, group: GroupPurchase, member_id) -> GroupMember:
-    """The member row whose needs `user` declares: 404 if it is not of this group or not visible to them, 403 if
-    they may see it but not declare for it."""
-    member = (
-        group.members.select_related("organization").filter(pk=member_id).first() if str(member_id).isdigit() else None
-    )
+def access_member_declarations(user, group: GroupPurchase, member_id) -> GroupMember:
+    """A member row whose declarations `user` may read (its own body's, or any for the coordinator and, when the
+    detail is shared, for the members); 404 otherwise. Writing is `may_declare_for`."""
+    member = None
+    if str(member_id).isdigit():
+        member = group.members.select_related("organization").filter(pk=member_id).first()
     if member is None or not can_see_member_detail(user, group, member):
         raise Http404
-    if not may_declare_for(user, member):
-        raise PermissionDenied
     return member
 
 

@@ -412,7 +412,8 @@ class DeclareView(GroupView):
     template_name = "procurement/groups/declare.html"
 
     def load(self, request, **kwargs) -> None:
-        self.member = access.access_member_for_declaring(request.user, self.group, kwargs["member_id"])
+        self.member = access.access_member_declarations(request.user, self.group, kwargs["member_id"])
+        self.may_write = access.may_declare_for(request.user, self.member)
 
     def _lines(self, data=None):
         items = list(self.group.items.select_related("lot"))
@@ -439,13 +440,21 @@ class DeclareView(GroupView):
             actions.check_declarations_open(self.group)
         except ValidationError as error:
             refusal = " ".join(error.messages)
-        context = self.context(member=self.member, lines=lines, refusal=refusal, conflicts=conflicts or {})
+        context = self.context(
+            member=self.member,
+            lines=lines,
+            refusal=refusal,
+            conflicts=conflicts or {},
+            read_only=bool(refusal) or not self.may_write,
+        )
         return render(self.request, self.template_name, context, status=status)
 
     def get(self, request, group_id, member_id):
         return self._render(self._lines())
 
     def post(self, request, group_id, member_id):
+        if not self.may_write:
+            raise PermissionDenied
         lines = self._lines(request.POST)
         if not all(line["form"].is_valid() for line in lines):
             messages.error(request, _("Some lines could not be saved: see the messages beside them."))

@@ -686,6 +686,10 @@ def consolidate(group: GroupPurchase, *, member_ids=None) -> Consolidation:
     by_item = {item.pk: ItemTotal(item) for item in items}
     by_member = {member.pk: MemberTotal(member) for member in members}
     prices = {item.pk: (item.unit_price_estimate, item.awarded_unit_price) for item in items}
+    for total in by_item.values():  # None: no price for the item, so no amount (not 0 €)
+        estimate, awarded = prices[total.item.pk]
+        total.estimated = Decimal(0) if estimate is not None else None
+        total.awarded = Decimal(0) if awarded is not None else None
     lines = {}
     wanted = None if member_ids is None else set(member_ids)
     for member_id, item_id, quantity, site, wanted_from, wanted_until, comment in rows:
@@ -697,10 +701,16 @@ def consolidate(group: GroupPurchase, *, member_ids=None) -> Consolidation:
         estimate, awarded = prices[item_id]
         member_total = by_member[member_id]
         member_total.lines += 1
+        # Each line is rounded to the cent once, and every total is a sum of those lines: the members' shares add up
+        # to the item's, the lot's and the group's totals exactly.
         if estimate is not None:
-            member_total.estimated += _amount(quantity, estimate)
+            amount = _amount(quantity, estimate)
+            member_total.estimated += amount
+            total.estimated += amount
         if awarded is not None:
-            member_total.awarded += _amount(quantity, awarded)
+            amount = _amount(quantity, awarded)
+            member_total.awarded += amount
+            total.awarded += amount
         if wanted is None or member_id in wanted:
             lines[(member_id, item_id)] = {
                 "quantity": quantity,
@@ -714,9 +724,6 @@ def consolidate(group: GroupPurchase, *, member_ids=None) -> Consolidation:
     estimated_sum = awarded_sum = Decimal(0)
     any_awarded = False
     for total in by_item.values():
-        estimate, awarded = prices[total.item.pk]
-        total.estimated = _amount(total.quantity, estimate)
-        total.awarded = _amount(total.quantity, awarded)
         lot_total = lot_totals.get(total.item.lot_id, no_lot)
         lot_total.items += 1
         if total.estimated is not None:

@@ -283,7 +283,11 @@ def test_a_member_declares_its_needs_and_sees_only_its_own_and_the_totals(
     GroupPurchase.objects.filter(pk=group.pk).update(share_details=True)
     assert "Commune de Fougères" in client.get(url("table", group)).content.decode()
     assert client.get(url("export", group, "csv")).status_code == 200
-    assert client.get(url("declare", group, other.pk)).status_code == 403  # readable, never writable
+    coordinator = client_for(buyer).get(url("declare", group, other.pk)).content.decode()
+    assert "7.25" in coordinator and "Save the needs" not in coordinator  # the coordinator reads every member's
+    shared = client.get(url("declare", group, other.pk)).content.decode()  # readable, never writable
+    assert "only the body's buyers change them" in shared and "7.25" in shared and "Save the needs" not in shared
+    assert client.post(url("declare", group, other.pk), declare_data(group, other, {paper: "1"})).status_code == 403
 
 
 def test_declarations_are_refused_after_the_deadline_and_accepted_again_once_reopened(
