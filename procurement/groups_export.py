@@ -45,7 +45,7 @@ def csv_rows(consolidation: Consolidation):
         _("Estimated unit price (€ excl. VAT)"),
         _("Estimated amount (€ excl. VAT)"),
         _("Awarded unit price (€ excl. VAT)"),
-        _("Share at the awarded price (€ excl. VAT)"),
+        _("Share at the awarded prices (€ excl. VAT)"),
         _("Delivery site"),
         _("Wanted from"),
         _("Wanted until"),
@@ -123,7 +123,7 @@ def xlsx_bytes(consolidation: Consolidation) -> bytes:
                 _("Estimated unit price (€ excl. VAT)"),
                 _("Estimated amount (€ excl. VAT)"),
                 _("Awarded unit price (€ excl. VAT)"),
-                _("Amount at the awarded price (€ excl. VAT)"),
+                _("Amount at the awarded prices (€ excl. VAT)"),
             ],
         )
     )

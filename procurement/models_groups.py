@@ -17,6 +17,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from intranet.models import Organization
 from procurement.models import ContractNature, NoticePage
@@ -154,7 +155,7 @@ class GroupMember(models.Model):
         INVITED = "invited", _("Invited")
         REQUESTED = "requested", _("Asked to join")
         JOINED = "joined", _("Member")
-        DECLINED = "declined", _("Declined")
+        DECLINED = "declined", pgettext_lazy("group member status", "Declined or refused")
 
     group = models.ForeignKey(GroupPurchase, on_delete=models.CASCADE, related_name="members")
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="group_memberships")

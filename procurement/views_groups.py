@@ -486,8 +486,8 @@ class DeclareView(GroupView):
             messages.warning(
                 request,
                 ngettext(
-                    "%(saved)s line saved; one line was changed by someone else meanwhile: check it and save again.",
-                    "%(saved)s lines saved; %(count)s lines were changed by someone else meanwhile: "
+                    "Lines saved: %(saved)s; one line was changed by someone else meanwhile: check it and save again.",
+                    "Lines saved: %(saved)s; %(count)s lines were changed by someone else meanwhile: "
                     "check them and save again.",
                     len(conflicts),
                 )

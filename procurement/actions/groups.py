@@ -181,9 +181,9 @@ def do_update_group(user, group: GroupPurchase, *, request=None, **values) -> Gr
         if moved:
             verb = "declarations reopened" if reopened else "deadline moved"
             message = (
-                _("%(group)s: declarations are open again until %(date)s.")
+                _("“%(group)s”: declarations are open again until %(date)s.")
                 if reopened
-                else _("%(group)s: the deadline for declarations is now %(date)s.")
+                else _("“%(group)s”: the deadline for declarations is now %(date)s.")
             ) % {"group": locked.title, "date": paris_datetime(locked.declaration_deadline)}
             _notify(
                 _member_people(locked).exclude(memberships__organization_id=locked.coordinator_id),
@@ -581,7 +581,7 @@ def do_declare(user, member: GroupMember, rows: list[dict], *, request=None) -> 
                     Conflict(
                         item,
                         existing,
-                        _("%(who)s changed this line after you opened the form: check it and save again.")
+                        _("This line was changed by %(who)s after you opened the form: check it and save again.")
                         % {"who": who},
                     )
                 )

@@ -105,3 +105,18 @@ def quantity(value) -> str:
     value = Decimal(value)
     places = max(0, -value.normalize().as_tuple().exponent)
     return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def unit_price(value) -> str:
+    """A unit price in euros: two decimals at least, four at most as stored (3,10 ; 0,0345), in the reader's
+    language."""
+    from decimal import Decimal
+
+    from django.utils.formats import number_format
+
+    if value is None or value == "":
+        return ""
+    value = Decimal(value)
+    places = min(4, max(2, -value.normalize().as_tuple().exponent))
+    return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)

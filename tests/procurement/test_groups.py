@@ -341,7 +341,7 @@ def test_two_buyers_of_one_body_with_forms_opened_together_lose_neither_line(
     )
     assert response.status_code == 409
     page = response.content.decode()
-    assert "Yann Le Bihan changed this line after you opened the form" in page
+    assert "This line was changed by Yann Le Bihan after you opened the form" in page
     assert 'value="99"' in page  # what they typed stays in the form
     lines = {d.item_id: d.quantity for d in Declaration.objects.filter(member=joined)}
     assert lines == {paper.pk: 10, notebook.pk: 30, glue.pk: 5}
