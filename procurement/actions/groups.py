@@ -198,8 +198,8 @@ def do_update_group(user, group: GroupPurchase, *, request=None, **values) -> Gr
 
 
 def do_upload_agreement(user, group: GroupPurchase, upload, *, request=None) -> GroupPurchase:
-    """The agreement (convention constitutive), a PDF checked by its content. A new version replaces the previous
-    one; each signature keeps the SHA-256 of the version signed."""
+    """The agreement (convention constitutive), a PDF checked by its content. A new version becomes the one shown
+    and signed from then on; earlier files are kept, and each signature keeps the SHA-256 of the version signed."""
     _require_coordinator(user, group)
     if not upload:
         _refuse(_("Please choose the agreement's PDF file."), "required", "agreement")
@@ -222,7 +222,7 @@ def do_upload_agreement(user, group: GroupPurchase, upload, *, request=None) -> 
     upload.seek(0)
     with transaction.atomic():
         locked = GroupPurchase.objects.select_for_update().get(pk=group.pk)
-        old = locked.agreement.name if locked.agreement else ""
+        # The previous file stays in the storage: members signed it (its SHA-256 is in their signature and the log).
         locked.agreement.save("convention.pdf", upload, save=False)
         locked.agreement_filename = name[:255]
         locked.agreement_sha256 = digest.hexdigest()
@@ -236,9 +236,6 @@ def do_upload_agreement(user, group: GroupPurchase, upload, *, request=None) -> 
             filename=locked.agreement_filename,
             sha256=locked.agreement_sha256,
         )
-        if old:
-            storage = locked.agreement.storage
-            transaction.on_commit(lambda: storage.delete(old))
     return locked
 
 
@@ -379,8 +376,10 @@ def do_sign(user, member: GroupMember, *, request=None) -> GroupMember:
         _check_signable(group)
         if member.status == Status.JOINED:
             return member
-        if member.status not in (Status.INVITED, Status.DECLINED):
+        if member.status == Status.REQUESTED:
             _refuse(_("Your body's request is awaiting the coordinator's decision."), "requested")
+        if member.status == Status.DECLINED and member.invited_at is None:  # a request the coordinator refused
+            _refuse(_("The coordinator did not admit your body to this group purchase."), "refused")
         _sign(user, member, group, now)
         member.status, member.joined_at, member.declined_at = Status.JOINED, now, None
         member.save()
@@ -474,7 +473,7 @@ def do_decide_request(user, member: GroupMember, approve: bool, *, request=None)
             member.status, member.joined_at = Status.JOINED, now
             message = _("Your body is now a member of the group purchase “%(group)s”.")
         else:
-            member.status, member.declined_at = Status.DECLINED, now
+            member.status, member.declined_at, member.invited_at = Status.DECLINED, now, None
             message = _("The coordinator of “%(group)s” did not admit your body.")
         member.save()
         _record(

@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 import time_machine
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
 from django.test import Client
@@ -593,3 +594,16 @@ def test_the_reminder_and_the_closing_are_announced_once(group, joined, buyer, m
     assert Notification.objects.filter(recipient=member_buyer, verb="procurement.group.closed").count() == 1
     told = Notification.objects.get(recipient=buyer, verb="procurement.group.closed")
     assert "the consolidated table is ready" in told.message
+
+
+def test_a_refused_request_cannot_be_turned_into_a_membership_by_signing(group, buyer, outsider, other_body):
+    GroupPurchase.objects.filter(pk=group.pk).update(admission=GroupPurchase.Admission.OPEN)
+    group.refresh_from_db()
+    member = actions.do_request_to_join(outsider, group, other_body)
+    actions.do_decide_request(buyer, member, approve=False)
+    with pytest.raises(ValidationError, match="did not admit your body"):
+        actions.do_sign(outsider, member)
+    member.refresh_from_db()
+    assert member.status == Status.DECLINED
+    page = client_for(outsider).get(url("detail", group)).content.decode()
+    assert "did not admit your body" in page and "Sign and join" not in page
