@@ -74,6 +74,7 @@ bench: install messages
 	$(PY) bench/knowledge.py
 	$(PY) bench/forums.py
 	$(PY) bench/procurement.py
+	$(PY) bench/groups.py
 	$(PY) bench/chat.py
 	$(PY) bench/upload.py
 	$(PY) bench/search.py

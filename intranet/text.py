@@ -40,3 +40,10 @@ def sanitize_html(html: str) -> str:
 def render_markdown(source: str) -> str:
     """CommonMark (with autolinks) rendered to HTML, then sanitized with the one allow-list."""
     return sanitize_html(_markdown.render(source or ""))
+
+
+def spreadsheet_text(value) -> str:
+    """Text a spreadsheet opening a CSV export will not run as a formula (a leading =, +, -, @, tab or return is
+    escaped with an apostrophe, as OWASP advises against CSV injection)."""
+    value = "" if value is None else str(value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from intranet.text import spreadsheet_text
 from procurement.actions.groups import CENT, Consolidation
 
 
@@ -59,11 +60,11 @@ def csv_rows(consolidation: Consolidation):
             quantity = line["quantity"]
             estimate, awarded = item.unit_price_estimate, item.awarded_unit_price
             yield [
-                member.organization.name,
+                spreadsheet_text(member.organization.name),
                 member.organization.siret,
                 _lot_label(item),
-                item.designation,
-                item.unit,
+                spreadsheet_text(item.designation),
+                spreadsheet_text(item.unit),
                 _csv_number(quantity),
                 _csv_number(estimate),
                 _csv_number(
@@ -73,10 +74,10 @@ def csv_rows(consolidation: Consolidation):
                 _csv_number(
                     (quantity * awarded).quantize(CENT, rounding=ROUND_HALF_UP) if awarded is not None else None
                 ),
-                line["delivery_site"],
+                spreadsheet_text(line["delivery_site"]),
                 line["wanted_from"].isoformat() if line["wanted_from"] else "",
                 line["wanted_until"].isoformat() if line["wanted_until"] else "",
-                line["comment"],
+                spreadsheet_text(line["comment"]),
             ]
 
 
@@ -89,11 +90,27 @@ def csv_text(consolidation: Consolidation) -> str:
     return buffer.getvalue()
 
 
+def _append(sheet, values) -> None:
+    """A row whose text cells stay text: openpyxl would store a value starting with "=" as a formula, run when the
+    file is opened (a member's comment « =HYPERLINK(…) »)."""
+    cells = []
+    for value in values:
+        if isinstance(value, str):
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            cells.append(cell)
+        else:
+            cells.append(value)
+    sheet.append(cells)
+
+
 def _bold(sheet, values):
     cells = []
     for value in values:
         cell = WriteOnlyCell(sheet, value=value)
         cell.font = Font(bold=True)
+        if isinstance(value, str):
+            cell.data_type = "s"
         cells.append(cell)
     return cells
 
@@ -105,12 +122,12 @@ def xlsx_bytes(consolidation: Consolidation) -> bytes:
     workbook = Workbook(write_only=True)
     summary = workbook.create_sheet(_("Summary")[:31])
     summary.append(_bold(summary, [group.title]))
-    summary.append([_("Coordinator"), group.coordinator.name])
-    summary.append(
-        [_("Deadline for declarations"), timezone.localtime(group.declaration_deadline).replace(tzinfo=None)]
+    _append(summary, [_("Coordinator"), group.coordinator.name])
+    _append(
+        summary, [_("Deadline for declarations"), timezone.localtime(group.declaration_deadline).replace(tzinfo=None)]
     )
-    summary.append([_("Member bodies"), len(consolidation.members)])
-    summary.append([])
+    _append(summary, [_("Member bodies"), len(consolidation.members)])
+    _append(summary, [])
     summary.append(
         _bold(
             summary,
@@ -129,7 +146,8 @@ def xlsx_bytes(consolidation: Consolidation) -> bytes:
     )
     for total in consolidation.item_totals:
         item = total.item
-        summary.append(
+        _append(
+            summary,
             [
                 item.lot.number if item.lot is not None else None,
                 item.designation,
@@ -140,7 +158,7 @@ def xlsx_bytes(consolidation: Consolidation) -> bytes:
                 total.estimated,
                 item.awarded_unit_price,
                 total.awarded,
-            ]
+            ],
         )
     summary.append(
         _bold(
@@ -168,14 +186,15 @@ def xlsx_bytes(consolidation: Consolidation) -> bytes:
         for member in members:
             line = consolidation.line(member, item)
             quantities.append(line["quantity"] if line else None)
-        matrix.append(
+        _append(
+            matrix,
             [
                 item.lot.number if item.lot is not None else None,
                 item.designation,
                 item.unit,
                 *quantities,
                 total.quantity,
-            ]
+            ],
         )
 
     lines = workbook.create_sheet(_("Lines")[:31])
@@ -188,7 +207,8 @@ def xlsx_bytes(consolidation: Consolidation) -> bytes:
                 continue
             quantity = line["quantity"]
             estimate, awarded = item.unit_price_estimate, item.awarded_unit_price
-            lines.append(
+            _append(
+                lines,
                 [
                     member.organization.name,
                     member.organization.siret,
@@ -204,7 +224,7 @@ def xlsx_bytes(consolidation: Consolidation) -> bytes:
                     line["wanted_from"],
                     line["wanted_until"],
                     line["comment"],
-                ]
+                ],
             )
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
+from intranet.text import spreadsheet_text
 from procurement import access, dce, uploads
 from procurement.actions import documents as document_actions
 from procurement.actions.downloads import do_record_download
@@ -326,12 +327,6 @@ class _Echo:
         return value
 
 
-def _csv_cell(value) -> str:
-    """Text a spreadsheet will not run as a formula."""
-    value = "" if value is None else str(value)
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def _paris(value) -> str:
     return timezone.localtime(value, timezone.get_default_timezone()).isoformat(timespec="seconds")
 
@@ -361,7 +356,7 @@ def _csv_rows(notice):
     for download in _identified_downloads(notice).iterator(chunk_size=500):
         user, organization = download.user, download.organization
         yield writer.writerow(
-            _csv_cell(value)
+            spreadsheet_text(value)
             for value in (
                 _paris(download.downloaded_at),
                 user.get_full_name() if user else "",

@@ -155,7 +155,7 @@ class GroupDetailView(GroupView):
             org for org in access.core_access.organizations_of(user) if org.pk in admin_bodies and org.pk not in known
         ]
         show_totals = access.can_see_totals(user, group)
-        consolidation = actions.consolidate(group, member_ids=[m.pk for m in mine]) if show_totals else None
+        consolidation = actions.consolidate(group, member_ids=[]) if show_totals else None
         shares = []
         if consolidation is not None:
             shares = [total for total in consolidation.member_totals if total.member.organization_id in known]
@@ -516,8 +516,7 @@ class TableView(GroupView):
         if not access.can_see_totals(user, self.group):
             raise PermissionDenied
         details = access.can_see_all_details(user, self.group)
-        mine = [m.pk for m in access.memberships_of(user, self.group)]
-        consolidation = actions.consolidate(self.group, member_ids=None if details else mine)
+        consolidation = actions.consolidate(self.group, member_ids=[])  # totals only: no line by line here
         return render(
             request,
             self.template_name,

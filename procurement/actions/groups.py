@@ -173,6 +173,12 @@ def do_update_group(user, group: GroupPurchase, *, request=None, **values) -> Gr
         _clean_values(values, now, current=locked.declaration_deadline)
         reopened = not locked.declarations_open(now) and values["declaration_deadline"] > now
         moved = values["declaration_deadline"] != locked.declaration_deadline
+        if moved and locked.notice_id:  # the notice's quantities, the award and the shares come from these needs
+            _refuse(
+                _("The call for tender was made from these needs: declarations can no longer be reopened."),
+                "frozen",
+                "declaration_deadline",
+            )
         for name in GROUP_FIELDS:
             if name in values:
                 setattr(locked, name, values[name])
@@ -518,6 +524,8 @@ class DeclarationResult:
 
 
 def check_declarations_open(group: GroupPurchase, now=None) -> None:
+    if group.notice_id:
+        _refuse(_("The call for tender was made from these needs: declarations can no longer be changed."), "frozen")
     if not group.declarations_open(now):
         _refuse(
             _(

@@ -448,7 +448,7 @@ def test_the_consolidated_table_costs_the_same_queries_whatever_the_number_of_me
         response = client.get(url("table", group))
     assert response.status_code == 200
     assert f">{1.5 * count:g}<" in response.content.decode()
-    assert len(queries) == 15, [q["sql"] for q in queries]
+    assert len(queries) == 14, [q["sql"] for q in queries]
 
 
 # --- the notice, the award, the shares --------------------------------------------------------------
@@ -607,3 +607,42 @@ def test_a_refused_request_cannot_be_turned_into_a_membership_by_signing(group, 
     assert member.status == Status.DECLINED
     page = client_for(outsider).get(url("detail", group)).content.decode()
     assert "did not admit your body" in page and "Sign and join" not in page
+
+
+def test_the_exports_never_run_what_members_typed_as_formulas(client, login, group, joined, buyer, member_buyer):
+    paper = items(group)[0]
+    actions.do_declare(
+        member_buyer,
+        joined,
+        [
+            {
+                "item": paper,
+                "version": 0,
+                "quantity": 3,
+                "delivery_site": "=1+1",
+                "comment": '=HYPERLINK("http://x.example")',
+            }
+        ],
+    )
+    login(buyer)
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(url("export", group, "xlsx")).content))
+    cells = [cell for row in workbook["Lines"].iter_rows() for cell in row if str(cell.value).startswith("=")]
+    assert cells and all(cell.data_type == "s" for cell in cells)  # text, not formulas
+    text = client.get(url("export", group, "csv")).content.decode("utf-8-sig")
+    assert "'=1+1" in text and "'=HYPERLINK" in text
+
+
+def test_once_the_notice_is_made_the_needs_are_frozen(group, joined, buyer, member_buyer):
+    paper = items(group)[0]
+    actions.do_declare(member_buyer, joined, [{"item": paper, "version": 0, "quantity": 3}])
+    GroupPurchase.objects.filter(pk=group.pk).update(declaration_deadline=timezone.now() - datetime.timedelta(hours=1))
+    group.refresh_from_db()
+    actions.do_create_notice(buyer, group)
+    with pytest.raises(ValidationError, match="can no longer be reopened"):
+        actions.do_update_group(
+            buyer, group, **group_values(declaration_deadline=timezone.now() + datetime.timedelta(days=2))
+        )
+    GroupPurchase.objects.filter(pk=group.pk).update(declaration_deadline=timezone.now() + datetime.timedelta(days=2))
+    with pytest.raises(ValidationError, match="declarations can no longer be changed"):
+        actions.do_declare(member_buyer, joined, [{"item": paper, "version": 1, "quantity": 300}])
+    assert Declaration.objects.get().quantity == 3
