@@ -205,7 +205,7 @@ class AgreementView(GroupView):
                 ),
             )
         if done is None:
-            return render(request, self.template_name, self.context(form=form), status=400)
+            return render(request, self.template_name, self.context(form=form))
         messages.success(request, _("The agreement is saved; members sign up to this version."))
         return self.back()
 
@@ -229,7 +229,7 @@ class CatalogueView(GroupView):
             for item in self.group.items.all()
         ]
 
-    def _render(self, lots_formset=None, items_formset=None, status=200):
+    def _render(self, lots_formset=None, items_formset=None):
         lots = list(self.group.lots.all())
         context = self.context(
             lots_formset=lots_formset or LotFormSet(prefix="lots", initial=self._lot_initial()),
@@ -237,7 +237,7 @@ class CatalogueView(GroupView):
             or ItemFormSet(prefix="items", initial=self._item_initial(), form_kwargs={"lots": lots}),
             frozen=bool(self.group.notice_id),
         )
-        return render(self.request, self.template_name, context, status=status)
+        return render(self.request, self.template_name, context)
 
     def get(self, request, group_id):
         return self._render()
@@ -255,7 +255,7 @@ class CatalogueView(GroupView):
                 if self._apply(formset, lambda: actions.do_save_lots(request.user, self.group, rows, request=request)):
                     messages.success(request, _("The lots are saved."))
                     return self.back("groups:catalogue")
-            return self._render(lots_formset=formset, status=400)
+            return self._render(lots_formset=formset)
         formset = ItemFormSet(request.POST, prefix="items", initial=self._item_initial(), form_kwargs={"lots": lots})
         if formset.is_valid():
             by_pk = {lot.pk: lot for lot in lots}
@@ -271,7 +271,7 @@ class CatalogueView(GroupView):
             if self._apply(formset, lambda: actions.do_save_items(request.user, self.group, rows, request=request)):
                 messages.success(request, _("The catalogue is saved."))
                 return self.back("groups:catalogue")
-        return self._render(items_formset=formset, status=400)
+        return self._render(items_formset=formset)
 
     @staticmethod
     def _apply(formset, write) -> bool:
@@ -293,7 +293,7 @@ class MembersView(GroupView):
         taken = self.group.members.exclude(status=Status.DECLINED).values("organization_id")
         return Organization.objects.exclude(kind=Organization.Kind.COMPANY).exclude(pk__in=taken).order_by("name")
 
-    def _render(self, form=None, status=200):
+    def _render(self, form=None):
         members = list(
             self.group.members.select_related("organization", "invited_by").order_by("status", "organization__name")
         )
@@ -301,7 +301,6 @@ class MembersView(GroupView):
             self.request,
             self.template_name,
             self.context(members=members, form=form or InviteForm(candidates=self._candidates())),
-            status=status,
         )
 
     def get(self, request, group_id):
@@ -342,7 +341,7 @@ class MembersView(GroupView):
                 ),
             )
         if invited is None:
-            return self._render(form, status=400)
+            return self._render(form)
         messages.success(
             request,
             ngettext("%(count)s body is invited.", "%(count)s bodies are invited.", len(invited))
@@ -434,7 +433,7 @@ class DeclareView(GroupView):
             lines.append({"item": item, "form": form, "current": existing})
         return lines
 
-    def _render(self, lines, conflicts=None, status=200):
+    def _render(self, lines, conflicts=None):
         refusal = ""
         try:
             actions.check_declarations_open(self.group)
@@ -447,7 +446,7 @@ class DeclareView(GroupView):
             conflicts=conflicts or {},
             read_only=bool(refusal) or not self.may_write,
         )
-        return render(self.request, self.template_name, context, status=status)
+        return render(self.request, self.template_name, context)
 
     def get(self, request, group_id, member_id):
         return self._render(self._lines())
@@ -458,7 +457,7 @@ class DeclareView(GroupView):
         lines = self._lines(request.POST)
         if not all(line["form"].is_valid() for line in lines):
             messages.error(request, _("Some lines could not be saved: see the messages beside them."))
-            return self._render(lines, status=400)
+            return self._render(lines)
         rows = []
         for line in lines:
             form = line["form"]
@@ -469,7 +468,7 @@ class DeclareView(GroupView):
             result = actions.do_declare(request.user, self.member, rows, request=request)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-            return self._render(lines, status=400)
+            return self._render(lines)
         if result.conflicts:
             conflicts = {conflict.item.pk: conflict for conflict in result.conflicts}
             # The form again: what this buyer typed stays, beside the other change; lines written show as saved.
@@ -493,7 +492,7 @@ class DeclareView(GroupView):
                 )
                 % {"saved": result.saved + result.removed, "count": len(conflicts)},
             )
-            return self._render(lines, conflicts=conflicts, status=409)
+            return self._render(lines, conflicts=conflicts)
         if result.saved or result.removed:
             messages.success(
                 request,
@@ -569,13 +568,11 @@ class AwardedPricesView(GroupView):
             for item in self.group.items.select_related("lot")
         ]
 
-    def _render(self, forms, error="", status=200):
+    def _render(self, forms, error=""):
         refusal = ""
         if self.group.notice is None or not actions.notice_awarded(self.group.notice):
             refusal = _("Awarded prices can be entered once the call for tender is awarded.")
-        return render(
-            self.request, self.template_name, self.context(forms=forms, refusal=refusal, error=error), status=status
-        )
+        return render(self.request, self.template_name, self.context(forms=forms, refusal=refusal, error=error))
 
     def get(self, request, group_id):
         return self._render(self._forms())
@@ -583,12 +580,12 @@ class AwardedPricesView(GroupView):
     def post(self, request, group_id):
         forms = self._forms(request.POST)
         if not all(form.is_valid() for _item, form in forms):
-            return self._render(forms, status=400)
+            return self._render(forms)
         prices = {item.pk: form.cleaned_data["price"] for item, form in forms if form.has_changed()}
         try:
             changed = actions.do_set_awarded_prices(request.user, self.group, prices, request=request)
         except ValidationError as error:
-            return self._render(forms, error=" ".join(error.messages), status=400)
+            return self._render(forms, error=" ".join(error.messages))
         messages.success(
             request, ngettext("%(count)s price saved.", "%(count)s prices saved.", changed) % {"count": changed}
         )
