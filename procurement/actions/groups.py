@@ -327,11 +327,12 @@ def do_invite(user, group: GroupPurchase, organizations, *, request=None) -> lis
     """The coordinator invites member bodies; their organization admins and buyers are told. A body that
     declined may be invited again; members and bodies already invited are left as they are."""
     _require_coordinator(user, group)
-    if not group.agreement:
-        _refuse(_("Add the agreement first: invited bodies sign up to it."), "no_agreement")
     now = timezone.now()
     invited = []
     with transaction.atomic():
+        group = GroupPurchase.objects.select_for_update().select_related("coordinator").get(pk=group.pk)
+        if not group.agreement:
+            _refuse(_("Add the agreement first: invited bodies sign up to it."), "no_agreement")
         for organization in organizations:
             if not organization.is_member_body:
                 _refuse(_("Only member bodies can join a group purchase."), "not_body", "organizations")
