@@ -646,3 +646,16 @@ def test_once_the_notice_is_made_the_needs_are_frozen(group, joined, buyer, memb
     with pytest.raises(ValidationError, match="declarations can no longer be changed"):
         actions.do_declare(member_buyer, joined, [{"item": paper, "version": 1, "quantity": 300}])
     assert Declaration.objects.get().quantity == 3
+
+
+def test_the_award_of_the_groups_notice_reaches_its_members(group, joined, buyer, member_buyer, notice, company):
+    from procurement.actions import lifecycle
+
+    GroupPurchase.objects.filter(pk=group.pk).update(notice=notice)
+    with time_machine.travel(notice.bids_deadline + datetime.timedelta(hours=1), tick=False):
+        lifecycle.do_open_bids(buyer, notice)
+        lifecycle.do_award(buyer, notice, supplier_name=company.name, supplier_siret=company.siret, value="1234.50")
+    told = Notification.objects.get(recipient=member_buyer, verb="procurement.group.awarded")
+    assert "is awarded" in told.message and told.url == url("detail", group)
+    group.refresh_from_db()
+    assert group.award_announced_at is not None
