@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 import time_machine
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
 from django.test import Client
@@ -189,10 +189,31 @@ def test_an_open_call_is_seen_by_other_bodies_who_ask_to_join_and_the_coordinato
     assert Notification.objects.filter(recipient=outsider, verb="procurement.group.decision").exists()
 
 
-def test_an_invitation_only_group_refuses_requests(group, outsider, other_body):
-    with pytest.raises(Exception) as refused:
+def test_only_an_organization_admin_asks_to_join_and_only_an_open_call(
+    group, outsider, other_body, make_user, member_body, member_buyer
+):
+    with pytest.raises(PermissionDenied):  # a private group does not exist for the CHU
         actions.do_request_to_join(outsider, group, other_body)
-    assert "Http404" in type(refused.value).__name__ or "PermissionDenied" in type(refused.value).__name__
+    GroupPurchase.objects.filter(pk=group.pk).update(admission=GroupPurchase.Admission.OPEN)
+    group.refresh_from_db()
+    chu_buyer = make_user("marches@chu-brest.fr", other_body, "buyer")
+    with pytest.raises(PermissionDenied):  # a buyer, not the body's organization admin
+        actions.do_request_to_join(chu_buyer, group, other_body)
+    with pytest.raises(PermissionDenied):  # for another body than one's own
+        actions.do_request_to_join(outsider, group, member_body)
+    assert not group.members.filter(organization=other_body).exists()
+
+
+def test_members_cannot_change_the_agreement_nor_a_coordinator_write_a_members_needs(
+    client, login, group, joined, buyer, member_admin
+):
+    login(member_admin)
+    assert client.post(url("agreement", group), {"agreement": pdf_upload()}).status_code == 403
+    assert client.get(url("agreement", group) + "?televerser").status_code == 403
+    coordinator = client_for(buyer)
+    paper = items(group)[0]
+    response = coordinator.post(url("declare", group, joined.pk), declare_data(group, joined, {paper: "5"}))
+    assert response.status_code == 403 and not Declaration.objects.exists()
 
 
 # --- the agreement and its signature ---------------------------------------------------------------
