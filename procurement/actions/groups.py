@@ -14,7 +14,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import CharField, Max
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
@@ -688,8 +689,16 @@ def consolidate(group: GroupPurchase, *, member_ids=None) -> Consolidation:
         item.lot = lots_by_pk.get(item.lot_id)
     members = list(group.members.filter(status=Status.JOINED).select_related("organization"))
     joined = {member.pk for member in members}
-    rows = Declaration.objects.filter(item__group=group).values_list(
-        "member_id", "item_id", "quantity", "delivery_site", "wanted_from", "wanted_until", "comment"
+    keep_lines = member_ids is None or bool(member_ids)
+    # The quantity as the database writes it, made a Decimal here: Django's decimal converter (a context, a
+    # quantize per value) was most of the time of a large table; the text is exact on both databases.
+    columns = ["member_id", "item_id", "quantity_text"]
+    if keep_lines:
+        columns += ["delivery_site", "wanted_from", "wanted_until", "comment"]
+    rows = (
+        Declaration.objects.filter(item__group=group)
+        .annotate(quantity_text=Cast("quantity", output_field=CharField()))
+        .values_list(*columns)
     )
     by_item = {item.pk: ItemTotal(item) for item in items}
     by_member = {member.pk: MemberTotal(member) for member in members}
@@ -700,9 +709,10 @@ def consolidate(group: GroupPurchase, *, member_ids=None) -> Consolidation:
         total.awarded = Decimal(0) if awarded is not None else None
     lines = {}
     wanted = None if member_ids is None else set(member_ids)
-    for member_id, item_id, quantity, site, wanted_from, wanted_until, comment in rows:
+    for member_id, item_id, quantity_text, *detail in rows:
         if member_id not in joined or item_id not in by_item:
             continue
+        quantity = Decimal(quantity_text)
         total = by_item[item_id]
         total.quantity += quantity
         total.members += 1
@@ -719,7 +729,8 @@ def consolidate(group: GroupPurchase, *, member_ids=None) -> Consolidation:
             amount = _amount(quantity, awarded)
             member_total.awarded += amount
             total.awarded += amount
-        if wanted is None or member_id in wanted:
+        if keep_lines and (wanted is None or member_id in wanted):
+            site, wanted_from, wanted_until, comment = detail
             lines[(member_id, item_id)] = {
                 "quantity": quantity,
                 "delivery_site": site,
