@@ -1,8 +1,9 @@
 """Demo group purchases (groupements de commandes), written through `procurement.actions.groups`.
 
-The demo has no syndicat mixte: Rennes Métropole, an intercommunality, plays the part Mégalis Bretagne (a
-regional syndicat mixte) plays for Breton bodies, coordinating purchases for communes all over Brittany. Two
-groups, found again by their title (and coordinator), so a second run adds nothing:
+The coordinator is a regional syndicat mixte, « Syndicat mixte Mégalis Bretagne » (made here if missing, with its
+organization admin `admin.megalis`: seed_demo's bodies are the ones calls for tender are drawn from, and adding one
+there would change every drawn notice), coordinating purchases for communes all over Brittany as the real one
+does. Two groups, found again by their title (and coordinator), so a second run adds nothing:
 
 - « Fournitures scolaires 2027 », by invitation: a dozen communes signed the agreement and declared the needs of
   their schools (three lots, sixteen items); the deadline passed, the call for tender was made from the
@@ -53,7 +54,15 @@ Status = GroupMember.Status
 DAY = datetime.timedelta(days=1)
 HOUR = datetime.timedelta(hours=1)
 
-COORDINATOR = "rennes-metropole"
+COORDINATOR = "megalis"
+SYNDICAT = {
+    "name": "Syndicat mixte Mégalis Bretagne",
+    "kind": Organization.Kind.OTHER,
+    "siret": make_siret("25350005"),  # 25: a syndicat mixte's SIREN; made up, well formed
+    "department": "35",
+    "address": "1 rue de la Terre Victoria\n35760 Saint-Grégoire",
+    "website": "https://www.megalis.bretagne.bzh/",
+}
 WINNER = "bureautique-ouest"  # the awardee of the school supplies
 SCHOOL_TITLE = "Fournitures scolaires 2027"
 CLEANING_TITLE = "Produits d'entretien 2027"
@@ -339,7 +348,7 @@ def _seed_school_supplies(people: People, bodies: dict, coordinator, now) -> tup
             # The coordinator declares the needs of its own services too (paper and pens for its offices).
             rows = _rows(rng, group, 1.5, 1, only=OFFICE_ITEMS)
             for row in rows:
-                row["delivery_site"] = "Hôtel de Rennes Métropole, service courrier"
+                row["delivery_site"] = "Siège du syndicat, Saint-Grégoire"
         else:
             rows = _rows(rng, group, SIZE.get(key, 1.0), 0.75, comments)
             for row in rows:
@@ -470,13 +479,20 @@ def _seed_cleaning_products(people: People, bodies: dict, coordinator, now) -> t
     }
 
 
+def _syndicat() -> Organization:
+    """The coordinating syndicat mixte, made once."""
+    from intranet.actions.accounts import do_create_organization
+
+    return Organization.objects.filter(siret=SYNDICAT["siret"]).first() or do_create_organization(**SYNDICAT)
+
+
 def seed_groups(command=None, scale: int = 1) -> dict:
     """Add the demo group purchases that are missing (the same at any `scale`); returns what was added. Needs
     seed_demo's organizations (and the home page, for the notice of group A); without them, adds nothing."""
     bodies = _bodies()
-    coordinator = bodies.get(COORDINATOR)
-    if coordinator is None:
+    if "rennes" not in bodies:  # seed_demo's bodies are not there
         return {"groups": 0, "members": 0, "declarations": 0}
+    coordinator = bodies[COORDINATOR] = _syndicat()
     existing = set(GroupPurchase.objects.filter(coordinator=coordinator).values_list("title", flat=True))
     people = People(command)
     now = timezone.now()

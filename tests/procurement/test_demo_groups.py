@@ -76,7 +76,7 @@ def test_a_member_reads_its_share_and_the_coordinator_its_table(seeded, client):
     page = client.get(school.get_absolute_url()).content.decode()
     assert "Share at the awarded prices" in page and floatformat(share.awarded, "2g") in page
     assert client.get(cleaning.get_absolute_url()).status_code == 200  # an open call: every body sees it
-    client.force_login(User.objects.get(email=email_for("admin.rennes-metropole")))
+    client.force_login(User.objects.get(email=email_for("admin.megalis")))
     assert client.get(reverse("groups:table", args=[school.pk])).status_code == 200
     assert client.get(reverse("groups:export", args=[school.pk, "xlsx"])).status_code == 200
 
