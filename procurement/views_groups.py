@@ -308,6 +308,22 @@ class MembersView(GroupView):
 
     def post(self, request, group_id):
         decision = request.POST.get("decision")
+        if decision == "withdraw":
+            raw = request.POST.get("member", "")
+            member = (
+                self.group.members.select_related("organization").filter(pk=int(raw)).first() if raw.isdigit() else None
+            )
+            if member is None:
+                raise Http404
+            try:
+                actions.do_withdraw_invitation(request.user, member, request=request)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(
+                    request, _("The invitation of %(body)s is withdrawn.") % {"body": member.organization.name}
+                )
+            return self.back("groups:members")
         if decision in ("approve", "refuse"):
             member = (
                 self.group.members.filter(pk=request.POST.get("member") or 0).first()

@@ -359,6 +359,32 @@ def do_invite(user, group: GroupPurchase, organizations, *, request=None) -> lis
     return invited
 
 
+def do_withdraw_invitation(user, member: GroupMember, *, request=None) -> None:
+    """The coordinator withdraws an invitation not signed yet (a body invited by mistake); the body is told."""
+    _require_coordinator(user, member.group)
+    with transaction.atomic():
+        member = (
+            GroupMember.objects.select_for_update()
+            .select_related("group__coordinator", "organization")
+            .get(pk=member.pk)
+        )
+        if member.status != Status.INVITED:
+            _refuse(_("Only an invitation not signed yet can be withdrawn."), "not_invited")
+        group, organization = member.group, member.organization
+        people = list(body_people([organization.pk]))
+        member.delete()
+        _record(user, group, "invitation_withdrawn", request, body=organization.pk, name=organization.name)
+        _notify(
+            people,
+            verb=f"{VERB}.withdrawn",
+            message=_("%(coordinator)s withdrew its invitation to join “%(group)s”.")
+            % {"coordinator": group.coordinator.name, "group": group.title},
+            url=reverse("groups:index"),
+            target=group,
+            actor=user,
+        )
+
+
 def _sign(user, member: GroupMember, group: GroupPurchase, now) -> None:
     member.signed_at, member.signed_by, member.signed_sha256 = now, user, group.agreement_sha256
     member.signed_by_label = f"{user.display_name} <{user.email}>"[:255]

@@ -680,3 +680,21 @@ def test_the_award_of_the_groups_notice_reaches_its_members(group, joined, buyer
     assert "is awarded" in told.message and told.url == url("detail", group)
     group.refresh_from_db()
     assert group.award_announced_at is not None
+
+
+def test_the_coordinator_withdraws_an_invitation_not_signed_yet(
+    client, login, group, buyer, member_body, member_admin, member_buyer
+):
+    (member,) = actions.do_invite(buyer, group, [member_body])
+    admin = client_for(member_admin)
+    assert admin.post(url("members", group), {"decision": "withdraw", "member": member.pk}).status_code == 403
+    login(buyer)
+    response = client.post(url("members", group), {"decision": "withdraw", "member": member.pk}, follow=True)
+    assert "The invitation of Commune de Vitré is withdrawn." in response.content.decode()
+    assert not group.members.filter(organization=member_body).exists()
+    assert Notification.objects.filter(recipient=member_buyer, verb="procurement.group.withdrawn").exists()
+    assert admin.get(url("detail", group)).status_code == 404  # the group no longer exists for Vitré
+    (member,) = actions.do_invite(buyer, group, [member_body])
+    actions.do_sign(member_admin, member)
+    with pytest.raises(ValidationError, match="Only an invitation not signed yet"):
+        actions.do_withdraw_invitation(buyer, member)
