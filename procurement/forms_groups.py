@@ -6,6 +6,7 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from intranet.models import Organization
+from procurement.actions.groups import GROUP_FIELDS
 from procurement.models_groups import PRICE_DIGITS, PRICE_PLACES, QUANTITY_DIGITS, QUANTITY_PLACES, GroupPurchase
 from procurement.widgets import CPVCodesTextarea, CPVPickerInput
 
@@ -32,17 +33,7 @@ class GroupForm(forms.ModelForm):
 
     class Meta:
         model = GroupPurchase
-        fields = [
-            "title",
-            "purpose",
-            "nature",
-            "main_cpv",
-            "additional_cpv",
-            "declaration_deadline",
-            "reminder_days",
-            "admission",
-            "share_details",
-        ]
+        fields = list(GROUP_FIELDS)
         widgets = {
             "purpose": forms.Textarea(attrs={"rows": 5}),
             "main_cpv": CPVPickerInput(),

@@ -363,11 +363,7 @@ def do_withdraw_invitation(user, member: GroupMember, *, request=None) -> None:
     """The coordinator withdraws an invitation not signed yet (a body invited by mistake); the body is told."""
     _require_coordinator(user, member.group)
     with transaction.atomic():
-        member = (
-            GroupMember.objects.select_for_update()
-            .select_related("group__coordinator", "organization")
-            .get(pk=member.pk)
-        )
+        member = _locked(member)
         if member.status != Status.INVITED:
             _refuse(_("Only an invitation not signed yet can be withdrawn."), "not_invited")
         group, organization = member.group, member.organization
@@ -383,6 +379,13 @@ def do_withdraw_invitation(user, member: GroupMember, *, request=None) -> None:
             target=group,
             actor=user,
         )
+
+
+def _locked(member: GroupMember) -> GroupMember:
+    """The member's row read again under a lock, with its group and body: its status as it is now."""
+    return (
+        GroupMember.objects.select_for_update().select_related("group__coordinator", "organization").get(pk=member.pk)
+    )
 
 
 def _sign(user, member: GroupMember, group: GroupPurchase, now) -> None:
@@ -401,11 +404,7 @@ def do_sign(user, member: GroupMember, *, request=None) -> GroupMember:
         raise PermissionDenied
     now = timezone.now()
     with transaction.atomic():
-        member = (
-            GroupMember.objects.select_for_update()
-            .select_related("group__coordinator", "organization")
-            .get(pk=member.pk)
-        )
+        member = _locked(member)
         group = member.group
         _check_signable(group)
         if member.status == Status.JOINED:
@@ -435,11 +434,7 @@ def do_decline(user, member: GroupMember, *, request=None) -> GroupMember:
     if not access.may_sign_for(user, member):
         raise PermissionDenied
     with transaction.atomic():
-        member = (
-            GroupMember.objects.select_for_update()
-            .select_related("group__coordinator", "organization")
-            .get(pk=member.pk)
-        )
+        member = _locked(member)
         if member.status != Status.INVITED:
             _refuse(_("Only a pending invitation can be declined."), "not_invited")
         member.status, member.declined_at = Status.DECLINED, timezone.now()
@@ -494,11 +489,7 @@ def do_decide_request(user, member: GroupMember, approve: bool, *, request=None)
     """The coordinator admits a body that asked to join, or refuses it; the body is told."""
     _require_coordinator(user, member.group)
     with transaction.atomic():
-        member = (
-            GroupMember.objects.select_for_update()
-            .select_related("group__coordinator", "organization")
-            .get(pk=member.pk)
-        )
+        member = _locked(member)
         group = member.group
         if member.status != Status.REQUESTED:
             _refuse(_("This request was already decided."), "decided")
