@@ -77,18 +77,18 @@ class GroupListView(LoginRequiredMixin, View):
             .order_by("declaration_deadline", "pk")
         )
         rows = {member.group_id: member for member in GroupMember.objects.filter(organization_id__in=bodies)}
-        mine, calls = [], []
+        mine, calls, others = [], [], []
         for group in groups:
             group.my_member = rows.get(group.pk)
-            if group.coordinator_id in bodies or group.my_member is not None:
+            group.coordinated = group.coordinator_id in bodies
+            if group.coordinated or group.my_member is not None:
                 mine.append(group)
-            else:
+            elif group.admission == GroupPurchase.Admission.OPEN:
                 calls.append(group)
-        return render(
-            request,
-            "procurement/groups/list.html",
-            {"mine": mine, "calls": calls, "can_create": access.can_create(user), "now": timezone.now()},
-        )
+            else:  # a platform admin reads every group
+                others.append(group)
+        context = {"mine": mine, "calls": calls, "others": others, "can_create": access.can_create(user)}
+        return render(request, "procurement/groups/list.html", {**context, "now": timezone.now()})
 
 
 class GroupCreateView(LoginRequiredMixin, View):

@@ -698,3 +698,18 @@ def test_the_coordinator_withdraws_an_invitation_not_signed_yet(
     actions.do_sign(member_admin, member)
     with pytest.raises(ValidationError, match="Only an invitation not signed yet"):
         actions.do_withdraw_invitation(buyer, member)
+
+
+def test_the_list_shows_each_body_its_role_and_a_platform_admin_every_group(
+    client, login, group, joined, buyer, member_buyer, make_user
+):
+    login(buyer)
+    page = client.get(reverse("groups:index")).content.decode()
+    assert group.title in page and "<td>Coordinator</td>" in page
+    member_page = client_for(member_buyer).get(reverse("groups:index")).content.decode()
+    assert group.title in member_page and "<td>Member</td>" in member_page
+    staff = make_user("admin@plateforme.fr", is_superuser=True, is_staff=True)
+    admin_page = client_for(staff).get(reverse("groups:index")).content.decode()
+    assert "Other group purchases" in admin_page and group.title in admin_page
+    assert client_for(staff).get(url("detail", group)).status_code == 200  # platform admins read every group
+    assert client_for(staff).get(url("catalogue", group)).status_code == 403  # ...and manage none
