@@ -177,3 +177,82 @@ def buyer_dashboard_section(request):
         "context": lambda: {"dashboard": buyer_dashboard(user)},
         "order": 10,
     }
+
+
+# --- group purchases -----------------------------------------------------------------------------
+
+HOME_GROUPS = 5
+
+
+@dataclass
+class GroupsToDo:
+    """What waits for a member body's people in group purchases, each list cut at HOME_GROUPS."""
+
+    to_sign: list = field(default_factory=list)  # invitations their organization admin may sign
+    to_declare: list = field(default_factory=list)  # groups whose declarations are open, deadline first
+    to_decide: list = field(default_factory=list)  # coordinated groups with requests to join
+    open_calls: int = 0  # open calls none of their bodies answered yet
+
+
+def groups_to_do(user, now=None) -> GroupsToDo:
+    """A fixed number of queries whatever the number of groups (lists are cut, the open calls counted)."""
+    from procurement import access_groups
+    from procurement.models_groups import GroupMember, GroupPurchase
+
+    now = now or timezone.now()
+    bodies = access_groups.body_ids(user)
+    admin = access_groups.admin_body_ids(user)
+    buying = access_groups.buying_body_ids(user)
+    todo = GroupsToDo()
+    if admin:
+        todo.to_sign = list(
+            GroupPurchase.objects.filter(members__organization_id__in=admin, members__status=GroupMember.Status.INVITED)
+            .select_related("coordinator")
+            .distinct()
+            .order_by("declaration_deadline", "pk")[:HOME_GROUPS]
+        )
+    if buying:
+        todo.to_declare = list(
+            GroupPurchase.objects.filter(
+                members__organization_id__in=buying,
+                members__status=GroupMember.Status.JOINED,
+                declaration_deadline__gt=now,
+                notice__isnull=True,
+            )
+            .select_related("coordinator")
+            .distinct()
+            .order_by("declaration_deadline", "pk")[:HOME_GROUPS]
+        )
+        todo.to_decide = list(
+            GroupPurchase.objects.filter(coordinator_id__in=buying, members__status=GroupMember.Status.REQUESTED)
+            .annotate(requests=Count("members", filter=Q(members__status=GroupMember.Status.REQUESTED)))
+            .order_by("declaration_deadline", "pk")[:HOME_GROUPS]
+        )
+    known = GroupMember.objects.filter(organization_id__in=bodies).values("group_id")
+    todo.open_calls = (
+        GroupPurchase.objects.filter(admission=GroupPurchase.Admission.OPEN, declaration_deadline__gt=now)
+        .exclude(coordinator_id__in=bodies)
+        .exclude(pk__in=known)
+        .count()
+    )
+    return todo
+
+
+@hooks.register("register_home_section")
+def group_purchases_section(request):
+    """A member body's people: invitations to sign, declarations open, requests to decide, open calls. The same for
+    everyone of the same bodies with the same roles: kept per content generation for them."""
+    from procurement import access_groups
+
+    user = request.user
+    bodies = access_groups.body_ids(user)
+    if not bodies:
+        return None
+    admin, buying = access_groups.admin_body_ids(user), access_groups.buying_body_ids(user)
+    return {
+        "title": _("Group purchases"),
+        "template": "procurement/home/groups.html",
+        "vary": (tuple(sorted(bodies)), tuple(sorted(admin)), tuple(sorted(buying))),
+        "context": lambda: {"groups_todo": groups_to_do(user)},
+        "order": 15,
+    }

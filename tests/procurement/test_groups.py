@@ -713,3 +713,55 @@ def test_the_list_shows_each_body_its_role_and_a_platform_admin_every_group(
     assert "Other group purchases" in admin_page and group.title in admin_page
     assert client_for(staff).get(url("detail", group)).status_code == 200  # platform admins read every group
     assert client_for(staff).get(url("catalogue", group)).status_code == 403  # ...and manage none
+
+
+# --- the home page -----------------------------------------------------------------------------------
+
+
+def render_home_section(rf, user):
+    from django.template.loader import render_to_string
+
+    from procurement.home_sections import group_purchases_section
+
+    request = rf.get("/")
+    request.user = user
+    section = group_purchases_section(request)
+    if section is None:
+        return None
+    return render_to_string(section["template"], {**section["context"](), "section": section}, request=request)
+
+
+def test_the_home_page_tells_each_person_what_waits_for_them(
+    rf, group, buyer, member_body, member_admin, member_buyer, outsider, other_body, company_user
+):
+    (member,) = actions.do_invite(buyer, group, [member_body])
+    assert "Invitations to sign" in render_home_section(rf, member_admin)
+    assert "Invitations to sign" not in render_home_section(rf, member_buyer)  # buyers do not sign
+    actions.do_sign(member_admin, member)
+    assert "Needs to declare" in render_home_section(rf, member_buyer)
+    GroupPurchase.objects.filter(pk=group.pk).update(admission=GroupPurchase.Admission.OPEN)
+    group.refresh_from_db()
+    outsider_home = render_home_section(rf, outsider)
+    assert "1 open call to join." in outsider_home and "Nothing waits for you" in outsider_home
+    actions.do_request_to_join(outsider, group, other_body)
+    coordinator_home = render_home_section(rf, buyer)
+    assert "Requests to join to decide" in coordinator_home and "1 request" in coordinator_home
+    assert render_home_section(rf, company_user) is None
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_the_home_section_costs_the_same_queries_whatever_the_number_of_groups(
+    rf, buyer, body, member_body, member_admin, count, django_assert_num_queries, cpv_codes
+):
+    for n in range(count):
+        extra = actions.do_create_group(buyer, body, **group_values(title=f"Groupement {n}"))
+        GroupPurchase.objects.filter(pk=extra.pk).update(agreement="groupements/x.pdf", agreement_sha256="0" * 64)
+        extra.refresh_from_db()
+        actions.do_invite(buyer, extra, [member_body])
+    from intranet.models import User
+
+    render_home_section(rf, User.objects.get(pk=member_admin.pk))
+    fresh = User.objects.get(pk=member_admin.pk)  # its memberships not cached yet
+    with django_assert_num_queries(5):  # memberships, then one per list and the open calls' count
+        page = render_home_section(rf, fresh)
+    assert page.count("#adhesion") == min(count, 5)
