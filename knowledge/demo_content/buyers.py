@@ -1071,9 +1071,11 @@ GUIDES = [
                 ["Commandes et paiement", "pour sa part", "pour leur part"],
             ),
             tip(
-                "Bientôt sur la plateforme",
-                "Les achats groupés entre organismes membres et leurs espaces de travail arrivent prochainement "
-                "sur la plateforme.",
+                "Sur la plateforme",
+                'Les <a href="/groupements/">groupements de commandes</a> réunissent tout cela en un lieu : le '
+                "coordonnateur dépose la convention et le catalogue, chaque membre la signe en ligne et déclare "
+                "ses besoins avant la date limite, le tableau consolidé prépare la consultation, et chacun lit sa "
+                "quote-part après l'attribution.",
             ),
             ref("centrales-d-achat", "L'autre façon de mutualiser."),
         ],

@@ -530,7 +530,8 @@ GUIDES = [
         summary=(
             "Aujourd'hui : comptes, organisations, notifications, recherche, guides, forums et la salle des marchés "
             "(avis, alertes, DCE, questions, rectificatifs, dépôt des offres sous pli scellé avec sa consultation de "
-            "test, données ouvertes). Bientôt : les achats groupés et les espaces de travail."
+            "test, données ouvertes), les espaces de travail et les groupements de commandes. Bientôt : les échanges "
+            "avec la préfecture et le Trésor."
         ),
         tags=("plateforme", "dematerialisation"),
         owner=RENNES,
@@ -559,6 +560,11 @@ GUIDES = [
                     "date limite, registre public des dépôts, ouverture des plis par l'acheteur.",
                     f'<b>La <a href="{PRACTICE_URL}">consultation de test</a></b>, toujours ouverte, pour s\'entraîner '
                     "au dépôt : votre offre d'essai est ouverte pour votre seule entreprise quelques minutes après.",
+                    "<b>Les espaces de travail</b> privés : membres de plusieurs organismes et invités, fichiers, "
+                    "notes et discussion en direct.",
+                    "<b>Les groupements de commandes</b> : convention signée en ligne, recensement des besoins de "
+                    "chaque membre, tableau consolidé (CSV, XLSX), consultation préparée à partir des besoins et "
+                    "quote-part de chaque membre après l'attribution.",
                     "Téléchargement de vos données et fermeture de votre compte.",
                 )
             ),
@@ -569,8 +575,8 @@ GUIDES = [
             table(
                 "Les prochaines fonctions",
                 ["Fonction", "Pour qui"],
-                ["Achats groupés entre organismes membres", "acheteurs des organismes membres"],
-                ["Espaces de travail privés, fichiers et discussion en direct", "membres"],
+                ["Transmission des actes au contrôle de légalité", "organismes membres, préfectures"],
+                ["Envoi des pièces comptables au Trésor public", "organismes membres, comptables publics"],
             ),
             info(
                 "Un guide pour chaque fonction",
