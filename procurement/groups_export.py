@@ -95,7 +95,7 @@ def _append(sheet, values) -> None:
     file is opened (a member's comment « =HYPERLINK(…) »)."""
     cells = []
     for value in values:
-        if isinstance(value, str):
+        if isinstance(value, str) and value.startswith("="):  # openpyxl takes only these for formulas
             cell = WriteOnlyCell(sheet, value=value)
             cell.data_type = "s"
             cells.append(cell)
