@@ -259,9 +259,8 @@ def _check_catalogue_open(group: GroupPurchase) -> None:
 def do_save_lots(user, group: GroupPurchase, rows: list[dict], *, request=None) -> None:
     """Rows: {"id": lot id or None, "number", "title", "delete": bool}. A lot holding items is not deleted."""
     _require_coordinator(user, group)
-    _check_catalogue_open(group)
     with transaction.atomic():
-        GroupPurchase.objects.select_for_update().filter(pk=group.pk).first()
+        _check_catalogue_open(GroupPurchase.objects.select_for_update().get(pk=group.pk))  # as it is now
         existing = {lot.pk: lot for lot in group.lots.all()}
         for row in rows:
             lot = existing.get(row.get("id"))
@@ -289,9 +288,8 @@ def do_save_items(user, group: GroupPurchase, rows: list[dict], *, request=None)
     """Rows: {"id": item id or None, "designation", "unit", "lot": GroupLot or None, "unit_price_estimate",
     "delete": bool}. An item members declared needs for is not deleted. Returns the number of items."""
     _require_coordinator(user, group)
-    _check_catalogue_open(group)
     with transaction.atomic():
-        GroupPurchase.objects.select_for_update().filter(pk=group.pk).first()
+        _check_catalogue_open(GroupPurchase.objects.select_for_update().get(pk=group.pk))  # as it is now
         existing = {item.pk: item for item in group.items.all()}
         lots = {lot.pk for lot in group.lots.all()}
         position = max((item.position for item in existing.values()), default=0)

@@ -765,3 +765,31 @@ def test_the_home_section_costs_the_same_queries_whatever_the_number_of_groups(
     with django_assert_num_queries(5):  # memberships, then one per list and the open calls' count
         page = render_home_section(rf, fresh)
     assert page.count("#adhesion") == min(count, 5)
+
+
+def test_the_catalogue_refuses_what_would_lose_declared_needs(group, joined, buyer, member_buyer):
+    paper, notebook, glue = items(group)
+    papier, fournitures = group.lots.order_by("number")
+    actions.do_declare(member_buyer, joined, [{"item": paper, "version": 0, "quantity": 4}])
+    with pytest.raises(ValidationError, match="Members declared needs for “Ramette A4 80 g”"):
+        actions.do_save_items(buyer, group, [{"id": glue.pk, "delete": True}, {"id": paper.pk, "delete": True}])
+    assert group.items.count() == 3  # nothing half-done: the glue, deleted first, is back
+    with pytest.raises(ValidationError, match="Lot 1 still holds items"):
+        actions.do_save_lots(buyer, group, [{"id": papier.pk, "delete": True}])
+    with pytest.raises(ValidationError, match="Two lots cannot have the number 2"):
+        actions.do_save_lots(buyer, group, [{"id": None, "number": 2, "title": "Doublon"}])
+    assert group.lots.count() == 2
+    actions.do_save_items(buyer, group, [{"id": glue.pk, "delete": True}])  # nobody declared glue
+    assert group.items.count() == 2
+
+
+def test_a_notice_is_offered_only_once_declarations_are_closed_and_needs_exist(client, login, group, buyer):
+    login(buyer)
+    page = client.get(url("detail", group)).content.decode()
+    assert "once declarations are closed" in page and url("create_notice", group) not in page
+    GroupPurchase.objects.filter(pk=group.pk).update(declaration_deadline=timezone.now() - datetime.timedelta(hours=1))
+    assert url("create_notice", group) in client.get(url("detail", group)).content.decode()
+    response = client.post(url("create_notice", group), follow=True)
+    assert "No member declared any need" in response.content.decode()
+    group.refresh_from_db()
+    assert group.notice is None
