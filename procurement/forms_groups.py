@@ -73,20 +73,25 @@ class LotForm(forms.Form):
 LotFormSet = formset_factory(LotForm, extra=1, can_delete=True)
 
 
-class ItemForm(forms.Form):
-    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    designation = forms.CharField(label=_("Designation"), max_length=255)
-    unit = forms.CharField(label=_("Unit"), max_length=40, help_text=_("For example: ream, box, kg, unit."))
-    lot = forms.TypedChoiceField(label=_("Lot"), required=False, coerce=int, empty_value=None)
-    unit_price_estimate = forms.DecimalField(
-        label=_("Estimated unit price (€ excl. VAT)"),
+def price_field(label) -> forms.DecimalField:
+    """An optional unit price in euros, as stored (four decimals), typed in the reader's language."""
+    return forms.DecimalField(
+        label=label,
         required=False,
         min_value=0,
         max_digits=PRICE_DIGITS,
         decimal_places=PRICE_PLACES,
         localize=True,
-        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 10}),
     )
+
+
+class ItemForm(forms.Form):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    designation = forms.CharField(label=_("Designation"), max_length=255)
+    unit = forms.CharField(label=_("Unit"), max_length=40, help_text=_("For example: ream, box, kg, unit."))
+    lot = forms.TypedChoiceField(label=_("Lot"), required=False, coerce=int, empty_value=None)
+    unit_price_estimate = price_field(_("Estimated unit price (€ excl. VAT)"))
 
     def __init__(self, *args, lots=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -146,12 +151,4 @@ class DeclarationForm(forms.Form):
 
 
 class AwardedPriceForm(forms.Form):
-    price = forms.DecimalField(
-        label=_("Awarded unit price (€ excl. VAT)"),
-        required=False,
-        min_value=0,
-        max_digits=PRICE_DIGITS,
-        decimal_places=PRICE_PLACES,
-        localize=True,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 10}),
-    )
+    price = price_field(_("Awarded unit price (€ excl. VAT)"))
