@@ -38,6 +38,8 @@ class AuditEvent(models.Model):
         SEARCH_INDEX_RECONCILED = "search_index_reconciled", _("Search index repaired")
         # A group purchase's events (created, members invited or joined, agreement signed...), verb in details.
         GROUP_PURCHASE_EVENT = "group_purchase", _("Group purchase")
+        # An act or accounting file sent to the prefecture or the Treasury, and what they answered (verb in details).
+        EXCHANGE = "exchange", _("Exchange with the State")
 
     created_at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
     action = models.CharField(_("action"), max_length=32, choices=Action.choices, db_index=True)
