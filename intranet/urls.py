@@ -42,6 +42,7 @@ urlpatterns = [
     path("donnees/", include("procurement.urls_opendata")),
     path("espaces/", include("workspaces.urls")),
     path("televersements/", include("uploads.urls")),
+    path("echanges/", include("exchanges.urls")),
 ]
 
 # Wagtail's images (originals and renditions) are public; the rest of MEDIA_ROOT (forum attachments,

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "procurement",
     "workspaces",
     "uploads",
+    "exchanges",
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.table_block",
