@@ -13,9 +13,11 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirec
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.cache import never_cache
 
 from exchanges import access, verification
 from exchanges.actions import acts as actions
@@ -534,8 +536,10 @@ class TransmittersView(LoginRequiredMixin, View):
 
 class VerifyView(View):
     """Public: anyone holding an act's identifier checks that its steps and files are in the chain, unaltered.
-    Only fingerprints, steps and times are shown, never the act's object or files."""
+    Only fingerprints, steps and times are shown, never the act's object or files. Never kept by the page cache:
+    a file altered on disk changes no table, and the check must read it again each time."""
 
+    @method_decorator(never_cache)
     def get(self, request):
         identifier = (request.GET.get("identifiant") or "").strip()
         context = {"identifier": identifier}

@@ -15,7 +15,7 @@ from exchanges import verification
 from exchanges.actions import acts as actions
 from exchanges.models import Act, ActEvent, ActFile
 from intranet import chain
-from intranet.models import AuditEvent, ChainEntry, Notification
+from intranet.models import AuditEvent, Notification
 from tests.exchanges.conftest import PDF, client_for, pdf
 
 Status = Act.Status

@@ -1,0 +1,187 @@
+"""The pages of the exchanges: who sees what (a matrix over pages, downloads and exports), the verification page
+finding tampering, the public acts as a page and as JSON, and the query counts of the register and the inbox."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from exchanges.actions import acts as actions
+from exchanges.models import Act, ActFile
+from intranet.models import Chain, ChainEntry, Membership
+from tests.exchanges.conftest import client_for
+from tests.page_cache_helpers import forget_kept_member_pages
+
+Status = Act.Status
+
+
+@pytest.fixture
+def people(transmitter, buyer, org_admin, agent, make_user, treasury, other_admin, company_admin, platform_admin):
+    return {
+        "transmitter": transmitter,
+        "body buyer": buyer,
+        "body admin": org_admin,
+        "prefecture agent": agent,
+        "treasury agent": make_user("sgc@dgfip.finances.gouv.fr", treasury.organization, Membership.Role.BUYER),
+        "other body's admin": other_admin,
+        "company": company_admin,
+        "platform admin": platform_admin,
+    }
+
+
+def test_who_sees_a_non_public_act_its_files_register_and_inbox(people, make_sent, make_draft, body, prefecture):
+    sent = make_sent()
+    draft = make_draft(number="DEL2026_002")
+    main = sent.files.get(role=ActFile.Role.MAIN)
+    pages = {
+        "act": reverse("exchanges:act", args=[sent.pk]),
+        "file": reverse("exchanges:file", args=[sent.pk, main.pk]),
+        "draft": reverse("exchanges:act", args=[draft.pk]),
+        "register": reverse("exchanges:register", args=[body.pk]),
+        "csv": reverse("exchanges:register_csv", args=[body.pk]),
+        "inbox": reverse("exchanges:inbox", args=[prefecture.pk]),
+    }
+    sees = {
+        "transmitter": {"act", "file", "draft", "register", "csv"},
+        "body buyer": {"act", "file", "draft", "register", "csv"},
+        "body admin": {"act", "file", "draft", "register", "csv"},
+        "prefecture agent": {"act", "file", "inbox"},
+    }
+    for role, person in people.items():
+        browser = client_for(person)
+        for page, url in pages.items():
+            status = browser.get(url).status_code
+            expected = 200 if page in sees.get(role, set()) else 404
+            assert status == expected, (role, page, status)
+    # Visitors are asked to log in; the public page does not list the act.
+    assert pytest.importorskip("django.test").Client().get(pages["act"]).status_code == 302
+    public = client_for(people["company"]).get(reverse("exchanges:public_acts", args=[body.pk]))
+    assert sent.identifier not in public.content.decode()
+
+
+def test_the_register_filters_and_exports_what_it_shows(make_sent, transmitter, body, agent):
+    first = make_sent(number="DEL2026_010", object="Tarifs de la cantine")
+    make_sent(number="ARR2026_011", nature=Act.Nature.REGULATORY, object='=HYPERLINK("http://x")')
+    actions.do_acknowledge(agent, first)
+    browser = client_for(transmitter)
+    page = browser.get(reverse("exchanges:register", args=[body.pk]), {"nature": "DE"}).content.decode()
+    assert "DEL2026_010" in page and "ARR2026_011" not in page and "1 act" in page
+    page = browser.get(reverse("exchanges:register", args=[body.pk]), {"status": "acknowledged"}).content.decode()
+    assert "DEL2026_010" in page and "ARR2026_011" not in page
+    exported = browser.get(reverse("exchanges:register_csv", args=[body.pk])).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(exported), delimiter=";"))
+    assert rows[0][0] == "Identifier" and len(rows) == 3
+    objects = {row[1]: row[5] for row in rows[1:]}
+    assert objects["DEL2026_010"] == "Tarifs de la cantine"
+    assert not objects["ARR2026_011"].startswith("=")  # never a formula in a spreadsheet
+
+
+def test_the_verification_page_finds_altered_files_entries_and_truncation(make_sent, agent, client, body):
+    act = actions.do_acknowledge(agent, make_sent())
+    url = reverse("exchanges:verify")
+    page = client.get(url, {"identifiant": act.identifier}).content.decode()
+    assert "unaltered" in page and "Warning" not in page
+    assert act.object not in page  # anyone may check: fingerprints and steps only
+
+    # A stored file rewritten on disk.
+    stored = act.files.get(role=ActFile.Role.MAIN)
+    original = stored.file.open("rb").read()
+    with open(stored.file.path, "wb") as handle:
+        handle.write(original + b"% altered")
+    page = client.get(url, {"identifiant": act.identifier}).content.decode()
+    assert "Warning" in page and "altered" in page
+    with open(stored.file.path, "wb") as handle:
+        handle.write(original)
+    assert "Warning" not in client.get(url, {"identifiant": act.identifier}).content.decode()
+
+    # A register entry rewritten in the database.
+    entry = ChainEntry.objects.get(chain__key=f"exchanges:{body.pk}", position=1)
+    ChainEntry.objects.filter(pk=entry.pk).update(digest="0" * 64)
+    page = client.get(url, {"identifiant": act.identifier}).content.decode()
+    assert "Warning" in page and "missing from the register" in page
+    ChainEntry.objects.filter(pk=entry.pk).update(digest=entry.digest)
+
+    # The last entry removed (and the chain's head left as it was).
+    ChainEntry.objects.filter(chain__key=f"exchanges:{body.pk}", position=2).delete()
+    page = client.get(url, {"identifiant": act.identifier}).content.decode()
+    assert "Warning" in page and "entries were removed" in page
+
+    assert "No transmitted act" in client.get(url, {"identifiant": "035-000000000-20260101-X-DE"}).content.decode()
+
+
+def test_an_event_rewritten_in_the_database_no_longer_matches_its_entry(make_sent, agent, client):
+    act = actions.do_acknowledge(agent, make_sent())
+    act.events.filter(kind="acknowledged").update(at=timezone.now() - timezone.timedelta(days=3))
+    page = client.get(reverse("exchanges:verify"), {"identifiant": act.identifier}).content.decode()
+    assert "Warning" in page and "<strong>altered</strong>" in page
+
+
+def test_public_acts_are_published_once_acknowledged(make_sent, agent, client, body):
+    public = make_sent(number="DEL2026_020", is_public=True, object="Règlement du marché hebdomadaire")
+    private = make_sent(number="DEL2026_021", object="Recrutement d'un agent contractuel")
+    url = reverse("exchanges:public_acts", args=[body.pk])
+    assert "DEL2026_020" not in client.get(url).content.decode()  # not acknowledged yet
+    assert client.get(reverse("exchanges:public_document", args=[public.pk])).status_code == 404
+    actions.do_acknowledge(agent, public)
+    actions.do_acknowledge(agent, private)
+    page = client.get(url).content.decode()
+    assert "Règlement du marché hebdomadaire" in page and "Recrutement" not in page
+    data = json.loads(client.get(reverse("exchanges:public_acts_json", args=[body.pk])).content)
+    assert [act["number"] for act in data["acts"]] == ["DEL2026_020"]
+    assert data["acts"][0]["acknowledged_at"]
+    assert client.get(reverse("exchanges:public_document", args=[public.pk])).status_code == 200
+    assert client.get(reverse("exchanges:public_document", args=[private.pk])).status_code == 404
+
+
+def many_acts(body, prefecture, subject, count: int):
+    now = timezone.now()
+    Act.objects.bulk_create(
+        Act(
+            sender=body,
+            authority=prefecture,
+            nature=Act.Nature.DELIBERATION,
+            subject=subject,
+            number=f"N{index}",
+            year=2026,
+            decision_date=now.date().replace(year=2026, month=1, day=1),
+            object=f"Objet {index}",
+            signatory="Maire",
+            status=Status.SENT,
+            identifier=f"035-{body.siret[:9]}-20260101-N{index}-DE",
+            sent_at=now,
+        )
+        for index in range(count)
+    )
+
+
+@pytest.mark.parametrize("count", [10, 10_000])
+def test_query_counts_of_the_register_and_the_inbox(count, body, prefecture, subject, transmitter, agent):
+    many_acts(body, prefecture, subject, count)
+    for person, url in (
+        (transmitter, reverse("exchanges:register", args=[body.pk])),
+        (agent, reverse("exchanges:inbox", args=[prefecture.pk])),
+    ):
+        browser = client_for(person)
+        browser.get(url)  # the session and its caches
+        forget_kept_member_pages()
+        with CaptureQueriesContext(connection) as queries:
+            response = browser.get(url)
+        assert response.status_code == 200
+        assert f"{count:,}".replace(",", ",") in response.content.decode() or str(count) in response.content.decode()
+        assert len(queries) == QUERIES[url.startswith(reverse("exchanges:inbox", args=[prefecture.pk]))], [
+            q["sql"] for q in queries
+        ]
+
+
+QUERIES = {False: 13, True: 14}
+
+
+def test_chains_are_one_per_body(make_sent, body):
+    make_sent(number="A1")
+    make_sent(number="A2")
+    assert list(Chain.objects.values_list("key", "length")) == [(f"exchanges:{body.pk}", 2)]
