@@ -75,6 +75,7 @@ bench: install messages
 	$(PY) bench/forums.py
 	$(PY) bench/procurement.py
 	$(PY) bench/groups.py
+	$(PY) bench/exchanges.py
 	$(PY) bench/chat.py
 	$(PY) bench/upload.py
 	$(PY) bench/search.py
