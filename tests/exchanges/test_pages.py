@@ -6,6 +6,7 @@ import io
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -185,3 +186,52 @@ def test_chains_are_one_per_body(make_sent, body):
     make_sent(number="A1")
     make_sent(number="A2")
     assert list(Chain.objects.values_list("key", "length")) == [(f"exchanges:{body.pk}", 2)]
+
+
+def buttons(browser, act) -> set[str]:
+    page = browser.get(reverse("exchanges:act", args=[act.pk])).content.decode()
+    labels = {
+        "transmit": "Transmit the act",
+        "acknowledge": "Send the acknowledgement of receipt",
+        "request": "Send the request",
+        "observe": "Send the observations",
+        "refer": "Record the referral",
+        "answer": "Send the documents",
+        "cancel": "Transmit the cancellation",
+    }
+    return {name for name, label in labels.items() if f">{label}</button>" in page}
+
+
+def test_each_side_is_offered_the_steps_it_may_take_at_each_status(make_draft, transmitter, agent, buyer):
+    act = make_draft()
+    sender, authority, reader = client_for(transmitter), client_for(agent), client_for(buyer)
+    assert buttons(sender, act) == {"transmit"}
+    assert buttons(reader, act) == set()  # a member without the right reads only
+    act = actions.do_transmit(transmitter, act)
+    assert buttons(sender, act) == {"cancel"}
+    assert buttons(authority, act) == {"acknowledge"}
+    act = actions.do_acknowledge(agent, act)
+    assert buttons(authority, act) == {"request", "observe", "refer"}
+    assert buttons(sender, act) == {"cancel"}
+    act = actions.do_request_documents(agent, act, "Le rapport de présentation")
+    assert buttons(sender, act) == {"answer", "cancel"}
+    assert buttons(authority, act) == {"observe", "refer"}
+    assert buttons(reader, act) == set()
+    act = actions.do_refer(agent, act, "Illégalité")
+    assert buttons(sender, act) == buttons(authority, act) == set()
+    page = sender.get(reverse("exchanges:act", args=[act.pk])).content.decode()
+    assert "Le rapport de présentation" in page and "Referral to the administrative court" in page
+
+
+def test_a_refused_step_keeps_what_was_typed(make_sent, agent):
+    act = actions.do_acknowledge(agent, make_sent())
+    browser = client_for(agent)
+    url = reverse("exchanges:step", args=[act.pk, "observations"])
+    typed = "La délibération ne vise pas l'avis de la commission."
+    fake = SimpleUploadedFile("lettre.pdf", b"not a pdf at all")
+    response = browser.post(url, {"observations-message": typed, "observations-letter": fake})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "is not an accepted file" in page and "La délibération ne vise pas l&#x27;avis" in page
+    act.refresh_from_db()
+    assert act.status == Status.ACKNOWLEDGED
