@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from exchanges.models import Act, Authority, Transmitter
+from exchanges.models import AccountingBatch, Act, Authority, Transmitter
 from intranet import access as core_access
 from intranet.models import Organization
 
@@ -102,3 +102,22 @@ def public_acts(organization: Organization | int):
     """The body's acts published as open data: marked public and acknowledged."""
     org_id = organization if isinstance(organization, int) else organization.pk
     return Act.objects.filter(sender_id=org_id, is_public=True, acknowledged_at__isnull=False)
+
+
+def visible_batches(user):
+    """The accounting batches the person may read: their bodies' and those sent to their accountants."""
+    bodies, authorities = body_ids(user), authority_ids(user)
+    if not bodies and not authorities:
+        return AccountingBatch.objects.none()
+    return AccountingBatch.objects.filter(Q(sender_id__in=bodies) | Q(authority_id__in=authorities))
+
+
+def access_batch(user, batch_id) -> AccountingBatch:
+    try:
+        return visible_batches(user).select_related("sender", "authority__organization").get(pk=batch_id)
+    except (AccountingBatch.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def may_answer_batch(user, batch: AccountingBatch) -> bool:
+    return batch.authority_id in authority_ids(user) and core_access.can_act(user)

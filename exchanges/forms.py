@@ -140,3 +140,56 @@ class RegisterFilterForm(forms.Form):
 
 class GrantForm(forms.Form):
     user = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class BatchForm(forms.Form):
+    sender = forms.ModelChoiceField(label=_("Sending body"), queryset=Organization.objects.none(), empty_label=None)
+    authority = forms.ModelChoiceField(
+        label=_("Public accountant"), queryset=Authority.objects.none(), empty_label=None
+    )
+    label = forms.CharField(
+        label=_("Label"), required=False, max_length=200, help_text=_("For your register: « Mandats de janvier 2027 ».")
+    )
+    files = MultipleFileField(
+        label=_("PES files (XML)"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": ".xml,application/xml,text/xml"}),
+    )
+
+    def __init__(self, *args, senders=(), **kwargs):
+        from exchanges.actions.accounting import MAX_FILES, MAX_PES_SIZE
+
+        super().__init__(*args, **kwargs)
+        self.fields["sender"].queryset = Organization.objects.filter(pk__in=[o.pk for o in senders])
+        if len(senders) == 1:
+            self.fields["sender"].initial = senders[0].pk
+        accountants = Authority.objects.filter(role=Authority.Role.ACCOUNTING).select_related("organization")
+        self.fields["authority"].queryset = accountants
+        department = senders[0].department if senders else ""
+        serving = [a for a in accountants if a.serves(department)]
+        if serving:
+            self.fields["authority"].initial = serving[0].pk
+        self.fields["files"].help_text = _(
+            "Mandates, revenue orders, supporting documents (PES_Aller) or budget documents "
+            "(DocumentBudgetaire): well-formed XML, at most %(size)s each, %(count)d files per batch. "
+            "If one file is refused, nothing is sent."
+        ) % {"size": file_size(MAX_PES_SIZE), "count": MAX_FILES}
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("accepted", _("Accept")), ("rejected", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason (required to reject)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+    )
+    acknowledgement = forms.FileField(
+        label=_("Acknowledgement file (PES_ACK XML or PDF, optional)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".xml,.pdf"}),
+    )

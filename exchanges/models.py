@@ -276,3 +276,79 @@ class ActEvent(models.Model):
     @property
     def from_sender(self) -> bool:
         return self.kind in self.FROM_SENDER
+
+
+# --- accounting files for the Treasury (PES) ------------------------------------------------------------
+
+
+class AccountingBatch(models.Model):
+    """A batch of PES files (mandates, receipts, budget documents) sent by a member body to its public accountant.
+    Sent at once and whole: every file was checked before anything was written."""
+
+    sender = models.ForeignKey(
+        Organization, verbose_name=_("sending body"), on_delete=models.PROTECT, related_name="accounting_batches"
+    )
+    authority = models.ForeignKey(
+        Authority, verbose_name=_("public accountant"), on_delete=models.PROTECT, related_name="accounting_batches"
+    )
+    label = models.CharField(_("label"), max_length=200, blank=True)
+    reference = models.CharField(_("reference"), max_length=60, unique=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    sent_by_label = models.CharField(max_length=255)
+    sent_at = models.DateTimeField(_("sent on"))
+
+    class Meta:
+        verbose_name = _("accounting batch")
+        verbose_name_plural = _("accounting batches")
+        ordering = ["-sent_at", "-pk"]
+        indexes = [models.Index(fields=["sender", "sent_at"]), models.Index(fields=["authority", "sent_at"])]
+
+    def __str__(self):
+        return self.reference
+
+
+def accounting_file_path(instance, filename):
+    return f"exchanges/pes/{instance.batch_id}/{timezone.now():%Y%m%d%H%M%S%f}-{filename}"
+
+
+class AccountingFile(models.Model):
+    """One PES file of a batch, well-formed XML, with its fingerprint; the accountant accepts or rejects it."""
+
+    class Kind(models.TextChoices):
+        EXPENSES = "expenses", _("Mandates (expenses)")
+        RECEIPTS = "receipts", _("Receipts (revenue orders)")
+        ATTACHMENTS = "attachments", _("Supporting documents")
+        BUDGET = "budget", _("Budget document")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+
+    batch = models.ForeignKey(AccountingBatch, on_delete=models.CASCADE, related_name="files")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    file = models.FileField(upload_to=accounting_file_path, max_length=255)
+    filename = models.CharField(max_length=255)
+    size = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED)
+    reason = models.TextField(_("reason"), blank=True)
+    acknowledgement = models.FileField(upload_to=accounting_file_path, max_length=255, blank=True)
+    acknowledgement_filename = models.CharField(max_length=255, blank=True)
+    acknowledgement_sha256 = models.CharField(max_length=64, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_by_label = models.CharField(max_length=255, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    sent_position = models.PositiveIntegerField(null=True, blank=True)
+    decided_position = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("accounting file")
+        verbose_name_plural = _("accounting files")
+        ordering = ["batch", "pk"]
+        indexes = [models.Index(fields=["batch", "status"])]
+
+    def __str__(self):
+        return self.filename

@@ -36,3 +36,16 @@ urlpatterns = [
     path("autorites/<int:authority_id>/", views.InboxView.as_view(), name="inbox"),
     path("verifier/", views.VerifyView.as_view(), name="verify"),
 ]
+
+urlpatterns += [
+    path("organismes/<int:organization_id>/comptabilite/", views.AccountingView.as_view(), name="accounting"),
+    path("comptabilite/envoyer/", views.BatchCreateView.as_view(), name="send_batch"),
+    path("comptabilite/<int:batch_id>/", views.BatchView.as_view(), name="batch"),
+    path("comptabilite/<int:batch_id>/fichiers/<int:file_id>/", views.BatchFileView.as_view(), name="batch_file"),
+    path(
+        "comptabilite/<int:batch_id>/fichiers/<int:file_id>/acquittement/",
+        views.BatchFileView.as_view(),
+        {"which": "ack"},
+        name="batch_ack",
+    ),
+]

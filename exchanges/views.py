@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -20,17 +20,20 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 
 from exchanges import access, verification
+from exchanges.actions import accounting
 from exchanges.actions import acts as actions
 from exchanges.forms import (
     ActForm,
     AnnexForm,
     AnswerForm,
+    BatchForm,
+    DecisionForm,
     MainDocumentForm,
     MessageForm,
     ObservationsForm,
     RegisterFilterForm,
 )
-from exchanges.models import Act, ActFile, Authority, Transmitter
+from exchanges.models import AccountingBatch, AccountingFile, Act, ActFile, Authority, Transmitter
 from intranet.models import Membership, Organization
 from intranet.text import spreadsheet_text
 
@@ -198,6 +201,8 @@ class InboxView(LoginRequiredMixin, View):
         if int(authority_id) not in access.authority_ids(request.user):
             raise Http404
         authority = get_object_or_404(Authority.objects.select_related("organization"), pk=authority_id)
+        if authority.role == Authority.Role.ACCOUNTING:
+            return self.accounting(request, authority)
         acts = Act.objects.filter(authority=authority).exclude(status=Status.DRAFT)
         statuses = [choice for choice in Status.choices if choice[0] != Status.DRAFT]
         form = RegisterFilterForm(request.GET or None, years=_years(acts), statuses=statuses)
@@ -217,6 +222,29 @@ class InboxView(LoginRequiredMixin, View):
                 "query_prefix": f"{query}&" if query else "",
                 "to_acknowledge": to_acknowledge,
             },
+        )
+
+    def accounting(self, request, authority):
+        batches = (
+            AccountingBatch.objects.filter(authority=authority)
+            .select_related("sender")
+            .annotate(
+                file_count=Count("files"),
+                rejected=Count("files", filter=Q(files__status=AccountingFile.Status.REJECTED)),
+                pending=Count("files", filter=Q(files__status=AccountingFile.Status.RECEIVED)),
+            )
+            .order_by("-sent_at", "-pk")
+        )
+        if request.GET.get("a_traiter"):
+            batches = batches.filter(files__status=AccountingFile.Status.RECEIVED).distinct()
+        to_decide = AccountingFile.objects.filter(
+            batch__authority=authority, status=AccountingFile.Status.RECEIVED
+        ).count()
+        page_obj = Paginator(batches, PER_PAGE).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "exchanges/accounting.html",
+            {"authority": authority, "page_obj": page_obj, "to_decide": to_decide, "show_sender": True},
         )
 
 
@@ -593,3 +621,138 @@ class PublicDocumentView(View):
         if stored is None:
             raise Http404
         return _file_response(stored)
+
+
+# --- accounting files for the Treasury -------------------------------------------------------------------
+
+
+class AccountingView(LoginRequiredMixin, View):
+    """A body's accounting batches and the status of each file, for its people."""
+
+    def get(self, request, organization_id):
+        if int(organization_id) not in access.body_ids(request.user):
+            raise Http404
+        organization = get_object_or_404(Organization, pk=organization_id)
+        batches = (
+            AccountingBatch.objects.filter(sender=organization)
+            .select_related("authority__organization")
+            .annotate(
+                file_count=Count("files"),
+                rejected=Count("files", filter=Q(files__status=AccountingFile.Status.REJECTED)),
+                pending=Count("files", filter=Q(files__status=AccountingFile.Status.RECEIVED)),
+            )
+            .order_by("-sent_at", "-pk")
+        )
+        page_obj = Paginator(batches, PER_PAGE).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "exchanges/accounting.html",
+            {
+                "organization": organization,
+                "page_obj": page_obj,
+                "transmits": access.can_transmit(request.user, organization),
+            },
+        )
+
+
+class BatchCreateView(LoginRequiredMixin, View):
+    def senders(self, request):
+        bodies = access.transmitting_body_ids(request.user)
+        if not bodies:
+            raise PermissionDenied
+        return list(Organization.objects.filter(pk__in=bodies).order_by("name"))
+
+    def get(self, request):
+        senders = self.senders(request)
+        wanted = request.GET.get("organisme")
+        form = BatchForm(senders=senders, initial={"sender": wanted} if wanted else None)
+        return render(request, "exchanges/batch_form.html", {"form": form})
+
+    def post(self, request):
+        form = BatchForm(request.POST, request.FILES, senders=self.senders(request))
+        batch = None
+        if form.is_valid():
+            data = form.cleaned_data
+            batch = apply(
+                form,
+                lambda: accounting.do_send_batch(
+                    request.user, data["sender"], data["authority"], data["files"], data["label"], request=request
+                ),
+            )
+        if batch is None:
+            return render(request, "exchanges/batch_form.html", {"form": form})
+        messages.success(
+            request,
+            _("Batch %(reference)s sent: %(count)d file(s), each fingerprinted and recorded in the register.")
+            % {"reference": batch.reference, "count": batch.files.count()},
+        )
+        return HttpResponseRedirect(reverse("exchanges:batch", args=[batch.pk]))
+
+
+class BatchView(LoginRequiredMixin, View):
+    """A batch: its files with their status; the accountant decides on each one here."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.batch = access.access_batch(request.user, kwargs["batch_id"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def render_page(self, request, forms=None):
+        answers = access.may_answer_batch(request.user, self.batch)
+        files = list(self.batch.files.order_by("pk"))
+        for stored in files:
+            if answers and stored.status == AccountingFile.Status.RECEIVED:
+                stored.form = (forms or {}).get(stored.pk) or DecisionForm(prefix=f"file-{stored.pk}")
+        return render(
+            request,
+            "exchanges/batch.html",
+            {"batch": self.batch, "files": files, "answers": answers, "organization": self.batch.sender},
+        )
+
+    def get(self, request, batch_id):
+        return self.render_page(request)
+
+    def post(self, request, batch_id):
+        if not access.may_answer_batch(request.user, self.batch):
+            raise PermissionDenied
+        try:
+            stored = self.batch.files.get(pk=int(request.POST.get("file", "")))
+        except (AccountingFile.DoesNotExist, ValueError):
+            raise Http404 from None
+        form = DecisionForm(request.POST, request.FILES, prefix=f"file-{stored.pk}")
+        done = form.is_valid() and apply(
+            form,
+            lambda: accounting.do_decide(
+                request.user,
+                stored,
+                form.cleaned_data["decision"],
+                form.cleaned_data["reason"],
+                form.cleaned_data["acknowledgement"],
+                request=request,
+            ),
+        )
+        if not done:
+            return self.render_page(request, {stored.pk: form})
+        messages.success(request, _("The decision on “%(name)s” is recorded.") % {"name": stored.filename})
+        return HttpResponseRedirect(reverse("exchanges:batch", args=[self.batch.pk]))
+
+
+class BatchFileView(LoginRequiredMixin, View):
+    def get(self, request, batch_id, file_id, which="file"):
+        batch = access.access_batch(request.user, batch_id)
+        stored = get_object_or_404(AccountingFile, pk=file_id, batch=batch)
+        field, name = (
+            (stored.acknowledgement, stored.acknowledgement_filename)
+            if which == "ack"
+            else (stored.file, stored.filename)
+        )
+        if not field:
+            raise Http404
+        content_type = "application/pdf" if name.lower().endswith(".pdf") else "application/xml"
+        try:
+            handle = field.open("rb")
+        except (FileNotFoundError, OSError):
+            raise Http404 from None
+        response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
