@@ -64,7 +64,7 @@ def seed(count: int) -> tuple[int, int, str]:
     agent = User.objects.get(email=AGENT_EMAIL)
     authority = Authority.objects.get(organization__memberships__user=agent, role=Authority.Role.LEGALITY)
     rennes = User.objects.get(email=BUYER_EMAIL).memberships.get().organization
-    middle = f"BENCH{count // 2}"
+    middle = f"B{count}N{count // 2}"  # numbers per size: several sizes share the database
     found = Act.objects.filter(sender=rennes, number=middle).first()
     if found is not None:
         return rennes.pk, authority.pk, found.identifier
@@ -82,7 +82,7 @@ def seed(count: int) -> tuple[int, int, str]:
             for index in range(offset, min(count, offset + 5000)):
                 at = start + datetime.timedelta(minutes=15 * index)
                 decided = at.date() - datetime.timedelta(days=2)
-                number, nature = f"BENCH{index}", natures[index % len(natures)]
+                number, nature = f"B{count}N{index}", natures[index % len(natures)]
                 acts.append(
                     Act(
                         sender=rennes,
