@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from exchanges import demo  # noqa: F401  imported for its @hooks.register (demo content and logins)
+from exchanges import demo, search_hooks  # noqa: F401  imported for their @hooks.register
 from exchanges.models import Authority, Subject
 
 
