@@ -19,6 +19,7 @@ from intranet.models.chain import CHAIN_V1, RECEIPT_REGISTER_V1, SCHEMES, Chain,
 
 __all__ = [
     "CHAIN_V1",
+    "ChainEntry",
     "RECEIPT_REGISTER_V1",
     "SCHEMES",
     "Verification",

@@ -45,7 +45,7 @@ from procurement.demo import (
     plan_notice,
 )
 from procurement.models import NoticePage, Status
-from procurement.models_bids import Bid, BidFile, BidLog, BidStatus, LotAward, RegisterEntry
+from procurement.models_bids import Bid, BidFile, BidLog, BidStatus, LotAward, RegisterKind
 from procurement.tasks import verify_opened_bids
 
 DAY = datetime.timedelta(days=1)
@@ -274,7 +274,7 @@ def _confirm_at(user, bid: Bid, now) -> Bid:
                 receipt=previous.receipt_id,
                 by=receipt_id,
             )
-        bid_actions._append_entry(notice, RegisterEntry.Kind.RECEIPT, receipt_id, digest, now)
+        bid_actions._append_entry(notice, RegisterKind.RECEIPT, receipt_id, digest, now)
         bid_actions.log(
             notice.pk, locked.company_id, BidLog.Kind.SUBMITTED, bid=locked, user=user, at=now, receipt=receipt_id
         )

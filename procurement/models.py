@@ -674,6 +674,6 @@ class SavedSearch(models.Model):
         return self.name
 
 
-from procurement.models_bids import Bid, BidFile, BidLog, LotAward, RegisterEntry  # noqa: E402, F401
+from procurement.models_bids import Bid, BidFile, BidLog, LotAward  # noqa: E402, F401
 from procurement.models_groups import Declaration, GroupItem, GroupLot, GroupMember, GroupPurchase  # noqa: E402, F401
 from procurement.models_sealing import NoticeKey  # noqa: E402, F401

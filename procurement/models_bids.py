@@ -8,8 +8,6 @@ plaintext, computed from what was really stored.
 Lots: a notice without lots is a single lot, numbered 0 here (files, receipts and awards alike).
 """
 
-import datetime
-import hashlib
 import secrets
 
 from django.conf import settings
@@ -17,10 +15,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from intranet.chain import RECEIPT_REGISTER_V1
 from intranet.models import Organization
 
 WHOLE_NOTICE = 0  # the lot number of a notice without lots
-GENESIS_HASH = "0" * 64
 _RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud on the phone
 
 
@@ -117,59 +115,24 @@ class BidFile(models.Model):
         return self.name
 
 
-def entry_hash(notice_id: int, position: int, kind: str, receipt_id: str, recorded_at, digest: str, previous: str):
-    """The hash of one register entry: every public field of it, and the previous entry's hash."""
-    fields = [
-        "marches-partage receipt register v1",
-        str(notice_id),
-        str(position),
-        kind,
-        receipt_id,
-        recorded_at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-        digest,
-        previous,
-    ]
-    return hashlib.sha256("\n".join(fields).encode()).hexdigest()
+class RegisterKind(models.TextChoices):
+    """The kinds of a notice's public receipt register entries (a core hash chain, `register_key`)."""
+
+    RECEIPT = "receipt", _("Bid received")
+    WITHDRAWAL = "withdrawal", _("Bid withdrawn")
 
 
-class RegisterEntry(models.Model):
-    """The public receipt register of a notice: append-only, each entry chaining the previous one's hash.
+def register_key(notice_id: int) -> str:
+    """The public receipt register of a notice: the core's hash chain (`intranet.chain`) of this key, scheme
+    `REGISTER_SCHEME`. Append-only, each entry chaining the previous one's hash; public only after the deadline,
+    and then without names, sizes or file hashes: a receipt identifier (the entry's reference), its time, the
+    receipt's digest and the chain."""
+    return f"bids:{notice_id}"
 
-    Public only after the deadline, and then without names, sizes or file hashes: a receipt identifier, its
-    time, the receipt's digest and the chain."""
 
-    class Kind(models.TextChoices):
-        RECEIPT = "receipt", _("Bid received")
-        WITHDRAWAL = "withdrawal", _("Bid withdrawn")
-
-    notice = models.ForeignKey("procurement.NoticePage", on_delete=models.PROTECT, related_name="register_entries")
-    position = models.PositiveIntegerField()
-    kind = models.CharField(max_length=12, choices=Kind.choices)
-    receipt_id = models.CharField(max_length=32)
-    recorded_at = models.DateTimeField()
-    receipt_digest = models.CharField(max_length=64)
-    previous_hash = models.CharField(max_length=64)
-    entry_hash = models.CharField(max_length=64)
-
-    class Meta:
-        verbose_name = _("register entry")
-        verbose_name_plural = _("register entries")
-        ordering = ["notice", "position"]
-        constraints = [models.UniqueConstraint(fields=["notice", "position"], name="one_register_entry_per_position")]
-
-    def __str__(self):
-        return f"{self.notice_id}#{self.position} {self.receipt_id}"
-
-    def computed_hash(self) -> str:
-        return entry_hash(
-            self.notice_id,
-            self.position,
-            self.kind,
-            self.receipt_id,
-            self.recorded_at,
-            self.receipt_digest,
-            self.previous_hash,
-        )
+# Its hashes are those of procurement's first register (notice id as scope, 64 zeros before the first entry):
+# receipts already given out carry them.
+REGISTER_SCHEME = RECEIPT_REGISTER_V1
 
 
 class BidLog(models.Model):

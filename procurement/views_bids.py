@@ -17,7 +17,7 @@ from django.views import View
 
 from procurement import access, bid_uploads, sealing
 from procurement.actions import bids as bid_actions
-from procurement.models_bids import BidFile, BidLog, BidStatus, RegisterEntry
+from procurement.models_bids import BidFile, BidLog, BidStatus, RegisterKind
 
 
 def bid_page_url(notice) -> str:
@@ -184,19 +184,23 @@ class RegisterView(View):
     def get(self, request, notice_id):
         notice = access.access_notice(request.user, notice_id)
         public = access.register_is_public(notice)
-        entries = list(RegisterEntry.objects.filter(notice=notice).order_by("position")) if public else []
-        broken_at = bid_actions.verify_chain(entries) if public else None
+        entries = list(bid_actions.register_entries(notice)) if public else []
+        kinds = dict(RegisterKind.choices)
+        for entry in entries:
+            entry.kind_label = kinds.get(entry.kind, entry.kind)
+        chain = bid_actions.verify_register(notice) if public else None
         receipt_id = (request.GET.get("receipt") or "").strip().upper()
         digest = (request.GET.get("digest") or "").strip().lower()
         verification = None
         if public and receipt_id:
-            verification = _verify(entries, broken_at, receipt_id, digest)
+            verification = _verify(notice, chain, receipt_id, digest)
         context = {
             "notice": notice,
             "public": public,
             "entries": entries,
             "head": entries[-1].entry_hash if entries else "",
-            "broken_at": broken_at,
+            "broken_at": chain.broken_at if chain else None,
+            "truncated": chain.truncated if chain else False,
             "receipt_id": receipt_id,
             "digest": digest,
             "verification": verification,
@@ -204,31 +208,37 @@ class RegisterView(View):
         return render(request, "procurement/bids/register.html", context)
 
 
-def _verify(entries, broken_at, receipt_id: str, digest: str) -> dict:
-    """What the register says of one receipt: found or not, its digest matching, the chain whole."""
-    matching = [
-        entry for entry in entries if entry.receipt_id == receipt_id and entry.kind == RegisterEntry.Kind.RECEIPT
-    ]
+def _verify(notice, chain, receipt_id: str, digest: str) -> dict:
+    """What the register says of one receipt: found or not, its digest matching, the chain whole (`chain`: the
+    register's verification)."""
+    found = list(bid_actions.find_in_register(notice, receipt_id))
+    matching = [entry for entry in found if entry.kind == RegisterKind.RECEIPT]
     if not matching:
         return {
             "ok": False,
             "message": _("No receipt with this identifier is in the register of this call for tender."),
         }
     entry = matching[0]
-    if digest and digest != entry.receipt_digest:
+    if digest and digest != entry.digest:
         return {
             "ok": False,
             "entry": entry,
             "message": _("This receipt is in the register, but its digest differs: the receipt you hold was altered."),
         }
-    if broken_at is not None:
+    if chain.broken_at is not None:
         return {
             "ok": False,
             "entry": entry,
             "message": _("The register's chain is broken at entry %(position)s: it was altered.")
-            % {"position": broken_at},
+            % {"position": chain.broken_at},
         }
-    withdrawn = any(e.receipt_id == receipt_id and e.kind == RegisterEntry.Kind.WITHDRAWAL for e in entries)
+    if chain.truncated:
+        return {
+            "ok": False,
+            "entry": entry,
+            "message": _("Entries were removed from the end of the register's chain: it was altered."),
+        }
+    withdrawn = any(e.kind == RegisterKind.WITHDRAWAL for e in found)
     message = _("Receipt found at entry %(position)s, recorded on %(time)s; the chain is whole.") % {
         "position": entry.position,
         "time": timezone.localtime(entry.recorded_at).strftime("%d/%m/%Y %H:%M:%S"),
@@ -247,8 +257,8 @@ class OpeningRegisterView(LoginRequiredMixin, View):
     def get(self, request, notice_id, format="html"):
         notice = access.access_opened_notice(request.user, notice_id)
         bids = list(access.opened_bids(request.user, notice))
-        entries = list(RegisterEntry.objects.filter(notice=notice).order_by("position"))
-        head = entries[-1].entry_hash if entries else ""
+        last = bid_actions.register_entries(notice).last()
+        head = last.entry_hash if last else ""
         if format == "csv":
             return _register_csv(notice, bids)
         if format == "pdf":
@@ -266,11 +276,13 @@ class OpeningRegisterView(LoginRequiredMixin, View):
             response = HttpResponse(pdf, content_type="application/pdf")
             response["Content-Disposition"] = f'attachment; filename="registre-des-depots-{notice.pk}.pdf"'
             return response
+        chain = bid_actions.verify_register(notice)
         context = {
             "notice": notice,
             "bids": bids,
             "head": head,
-            "broken_at": bid_actions.verify_chain(entries),
+            "broken_at": chain.broken_at,
+            "truncated": chain.truncated,
             "lots": dict(_lot_choices(notice)),
         }
         return render(request, "procurement/bids/opening_register.html", context)

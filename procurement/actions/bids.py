@@ -7,8 +7,6 @@ the submitting company's secret until then. Its trace is the bid log (`BidLog`) 
 """
 
 import datetime
-import hashlib
-import json
 import logging
 
 from django.conf import settings
@@ -17,23 +15,23 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from intranet import chain
 from procurement import access
 from procurement.models import NoticePage
 from procurement.models_bids import (
-    GENESIS_HASH,
+    REGISTER_SCHEME,
     WHOLE_NOTICE,
     Bid,
     BidFile,
     BidLog,
     BidStatus,
-    RegisterEntry,
-    entry_hash,
+    RegisterKind,
     new_receipt_id,
+    register_key,
 )
 from procurement.templatetags.procurement_tags import paris_datetime
 
 logger = logging.getLogger(__name__)
-CONFIRM_ATTEMPTS = 5
 
 
 def _refuse(message: str, code: str):
@@ -128,13 +126,9 @@ def abandon(user, bid: Bid) -> None:
         transaction.on_commit(lambda: [bid_uploads.delete_sealed(state) for state in states])
 
 
-def canonical_json(data) -> bytes:
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
-
-
 def receipt_digest(receipt: dict) -> str:
     """The SHA-256 of a receipt's canonical JSON: printed on it, and chained by the public register."""
-    return hashlib.sha256(canonical_json(receipt)).hexdigest()
+    return chain.canonical_digest(receipt)
 
 
 def build_receipt(bid: Bid, files: list[BidFile], receipt_id: str, now, user) -> dict:
@@ -163,20 +157,11 @@ def build_receipt(bid: Bid, files: list[BidFile], receipt_id: str, now, user) ->
     }
 
 
-def _append_entry(notice: NoticePage, kind: str, receipt_id: str, digest: str, now) -> RegisterEntry:
-    """Append to the notice's register, under the notice's row lock (taken by the caller)."""
-    last = RegisterEntry.objects.filter(notice=notice).order_by("-position").first()
-    position = last.position + 1 if last else 1
-    previous = last.entry_hash if last else GENESIS_HASH
-    return RegisterEntry.objects.create(
-        notice=notice,
-        position=position,
-        kind=kind,
-        receipt_id=receipt_id,
-        recorded_at=now,
-        receipt_digest=digest,
-        previous_hash=previous,
-        entry_hash=entry_hash(notice.pk, position, kind, receipt_id, now, digest, previous),
+def _append_entry(notice: NoticePage, kind: str, receipt_id: str, digest: str, now) -> chain.ChainEntry:
+    """Append to the notice's public register (the core's chain `register_key`), in the caller's transaction,
+    which holds the notice's row lock (the deadline, the opening and the replaced bid depend on it)."""
+    return chain.append(
+        register_key(notice.pk), kind=kind, reference=receipt_id, digest=digest, at=now, scheme=REGISTER_SCHEME
     )
 
 
@@ -194,17 +179,6 @@ def confirm(user, bid: Bid) -> Bid:
     """Submit a bid in preparation: its time from the server clock, its receipt, its register entry; the company's
     previous submitted bid becomes replaced. Idempotent: a second click finds the bid submitted and returns it."""
     _company_of(user, bid)
-    for attempt in range(CONFIRM_ATTEMPTS):
-        try:
-            return _confirm(user, bid)
-        except IntegrityError:
-            # Another confirmation took the same register position (SQLite without row locks): try again.
-            if attempt == CONFIRM_ATTEMPTS - 1:
-                raise
-    raise AssertionError("unreachable")
-
-
-def _confirm(user, bid: Bid) -> Bid:
     refusal = None
     with transaction.atomic():
         notice = NoticePage.objects.select_for_update().select_related("buyer").get(pk=bid.notice_id)
@@ -258,7 +232,7 @@ def _confirm(user, bid: Bid) -> Bid:
                     receipt=previous.receipt_id,
                     by=receipt_id,
                 )
-            _append_entry(notice, RegisterEntry.Kind.RECEIPT, receipt_id, digest, now)
+            _append_entry(notice, RegisterKind.RECEIPT, receipt_id, digest, now)
             log(notice.pk, locked.company_id, BidLog.Kind.SUBMITTED, bid=locked, user=user, at=now, receipt=receipt_id)
             transaction.on_commit(lambda: _email_receipt(locked.pk))
             return locked
@@ -288,7 +262,7 @@ def withdraw(user, bid: Bid) -> Bid:
         locked.status = BidStatus.WITHDRAWN
         locked.withdrawn_at = now
         locked.save(update_fields=["status", "withdrawn_at"])
-        _append_entry(notice, RegisterEntry.Kind.WITHDRAWAL, locked.receipt_id, locked.receipt_digest, now)
+        _append_entry(notice, RegisterKind.WITHDRAWAL, locked.receipt_id, locked.receipt_digest, now)
         log(
             notice.pk,
             locked.company_id,
@@ -301,14 +275,19 @@ def withdraw(user, bid: Bid) -> Bid:
     return locked
 
 
-def verify_chain(entries: list[RegisterEntry]) -> int | None:
-    """The position of the first entry whose hash or link does not match, or None if the chain holds."""
-    previous = GENESIS_HASH
-    for expected, entry in enumerate(entries, start=1):
-        if entry.position != expected or entry.previous_hash != previous or entry.computed_hash() != entry.entry_hash:
-            return entry.position
-        previous = entry.entry_hash
-    return None
+def register_entries(notice: NoticePage):
+    """The notice's public register, in order (`access.register_is_public` says who may read it)."""
+    return chain.entries(register_key(notice.pk))
+
+
+def find_in_register(notice: NoticePage, receipt_id: str):
+    """The register's entries of one receipt (its receipt, maybe its withdrawal), in order."""
+    return chain.find(register_key(notice.pk), receipt_id)
+
+
+def verify_register(notice: NoticePage) -> chain.Verification:
+    """The notice's register recomputed: each entry's hash and link, and its end against the chain's head."""
+    return chain.verify(register_key(notice.pk))
 
 
 def record_opening(notice: NoticePage, user, now) -> int:

@@ -14,10 +14,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from intranet.models import AuditEvent, Membership, Organization
+from intranet import chain
+from intranet.models import AuditEvent, Chain, ChainEntry, Membership, Organization
 from procurement.actions import bids as bid_actions
 from procurement.actions import lifecycle
-from procurement.models_bids import Bid, BidFile, BidLog, BidStatus, RegisterEntry
+from procurement.models_bids import Bid, BidFile, BidLog, BidStatus, register_key
 from procurement.models_sealing import NoticeKey
 from tests.procurement.bids_helpers import (
     SECRET,
@@ -116,8 +117,9 @@ def test_a_company_submits_two_files_on_two_lots_and_gets_its_receipt(seller, lo
     assert page.status_code == 200
     text = page.content.decode()
     assert bid.receipt_id in text and hashlib.sha256(files[1]).hexdigest() in text
-    entry = RegisterEntry.objects.get(notice=lots_notice)
-    assert (entry.position, entry.receipt_id, entry.receipt_digest) == (1, bid.receipt_id, bid.receipt_digest)
+    (entry,) = chain.entries(register_key(lots_notice.pk))
+    assert (entry.position, entry.reference, entry.digest) == (1, bid.receipt_id, bid.receipt_digest)
+    assert (entry.kind, entry.recorded_at, entry.previous_hash) == ("receipt", bid.confirmed_at, "0" * 64)
 
 
 def test_the_receipt_is_emailed_with_its_pdf(seller, notice, company_member, django_capture_on_commit_callbacks):
@@ -176,7 +178,7 @@ def test_a_bid_without_files_is_not_submitted(seller, notice):
     response = confirm(seller, bid)
     assert response.status_code == 400 and "at least one file" in response.content.decode()
     bid.refresh_from_db()
-    assert bid.status == BidStatus.DRAFT and not RegisterEntry.objects.exists()
+    assert bid.status == BidStatus.DRAFT and not ChainEntry.objects.exists()
 
 
 def test_a_double_click_on_submit_gives_one_receipt(seller, notice):
@@ -185,7 +187,7 @@ def test_a_double_click_on_submit_gives_one_receipt(seller, notice):
     first, second = confirm(seller, bid), confirm(seller, bid)
     assert first.status_code == second.status_code == 302
     assert first["Location"] == second["Location"]
-    assert RegisterEntry.objects.filter(notice=notice).count() == 1
+    assert chain.entries(register_key(notice.pk)).count() == 1
 
 
 def test_a_connection_dropped_mid_file_resumes_and_the_hash_matches(seller, notice):
@@ -277,7 +279,11 @@ def test_a_company_withdraws_before_the_deadline_not_after(seller, notice):
     assert seller.post(url).status_code == 302
     bid.refresh_from_db()
     assert bid.status == BidStatus.WITHDRAWN
-    assert list(RegisterEntry.objects.filter(notice=notice).values_list("kind", flat=True)) == ["receipt", "withdrawal"]
+    register = chain.entries(register_key(notice.pk))
+    assert list(register.values_list("kind", "reference")) == [
+        ("receipt", bid.receipt_id),
+        ("withdrawal", bid.receipt_id),
+    ]
     again = submit(seller, notice, [(pdf_bytes(), {})])
     with past_deadline(notice):
         refused = seller.post(reverse("procurement:withdraw_bid", args=[notice.pk, again.pk]))
@@ -391,9 +397,34 @@ def test_the_register_is_published_after_the_deadline_and_verifies_a_receipt(sel
         wrong = client.get(url, {"receipt": mine.receipt_id, "digest": "0" * 64}).content.decode()
         assert "was altered" in wrong
         # Someone edits an entry in the database: the chain shows where.
-        RegisterEntry.objects.filter(notice=notice, position=1).update(recorded_at=mine.confirmed_at - SECOND)
+        ChainEntry.objects.filter(chain__key=register_key(notice.pk), position=1).update(
+            recorded_at=mine.confirmed_at - SECOND
+        )
         broken = client.get(url, {"receipt": mine.receipt_id}).content.decode()
         assert "broken at entry 1" in broken
+
+
+def test_the_registers_show_entries_cut_off_their_end(seller, rival, notice, client, login, buyer):
+    mine = submit(seller, notice, [(pdf_bytes(), {})])
+    theirs = submit(rival, notice, [(pdf_bytes(), {})])
+    key = register_key(notice.pk)
+    head = Chain.objects.get(key=key).head
+    assert head == chain.entries(key).last().entry_hash
+    url = reverse("procurement:receipt_register", args=[notice.pk])
+    with past_deadline(notice):
+        page = client.get(url).content.decode()
+        assert "Bid received" in page and head in page and "removed from the end" not in page
+        lifecycle.do_open_bids(buyer, notice)
+        opening_url = reverse("procurement:opening_register", args=[notice.pk])
+        assert head in login(buyer).get(opening_url).content.decode()
+        # Someone deletes the last entry in the database: every link left holds, the chain's row tells.
+        ChainEntry.objects.filter(chain__key=key, reference=theirs.receipt_id).delete()
+        page = client.get(url).content.decode()
+        assert "Entries were removed from the end of the register" in page and head not in page
+        checked = client.get(url, {"receipt": mine.receipt_id, "digest": mine.receipt_digest}).content.decode()
+        assert "removed from the end" in checked and "the chain is whole" not in checked
+        opening = login(buyer).get(opening_url).content.decode()
+        assert "removed from the end" in opening and "Head of the register" not in opening
 
 
 @pytest.mark.django_db(transaction=True)
@@ -423,11 +454,11 @@ def test_many_bids_confirmed_at_once_get_distinct_receipts_and_one_chain(notice,
     for thread in threads:
         thread.join()
     assert results == [302] * len(clients)
-    entries = list(RegisterEntry.objects.filter(notice=notice).order_by("position"))
+    entries = list(chain.entries(register_key(notice.pk)))
     assert [entry.position for entry in entries] == list(range(1, len(clients) + 1))
-    assert bid_actions.verify_chain(entries) is None
+    assert chain.verify(register_key(notice.pk)).ok
     receipts = set(Bid.objects.filter(notice=notice, status=BidStatus.SUBMITTED).values_list("receipt_id", flat=True))
-    assert len(receipts) == len(clients) == len({entry.receipt_id for entry in entries})
+    assert len(receipts) == len(clients) == len({entry.reference for entry in entries})
 
 
 def test_an_abandoned_upload_is_cleaned_up_after_a_day_and_a_finished_file_kept(seller, notice):

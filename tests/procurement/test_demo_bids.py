@@ -7,11 +7,13 @@ import pytest
 from django.utils import timezone
 from django.utils.html import escape
 
+from intranet import chain
+from intranet.models import ChainEntry
 from procurement import sealing
-from procurement.actions.bids import receipt_digest, verify_chain
+from procurement.actions.bids import receipt_digest
 from procurement.demo_bids import BID_STORIES, bid_slug, seed_bids, seed_bids_summary
 from procurement.models import NoticePage, Outcome
-from procurement.models_bids import Bid, BidFile, BidLog, BidStatus, LotAward, RegisterEntry
+from procurement.models_bids import Bid, BidFile, BidLog, BidStatus, LotAward, register_key
 from procurement.practice import ensure_practice
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +33,7 @@ def _counts():
         NoticePage.objects.count(),
         Bid.objects.count(),
         BidFile.objects.count(),
-        RegisterEntry.objects.count(),
+        ChainEntry.objects.count(),
         BidLog.objects.count(),
         LotAward.objects.count(),
     )
@@ -47,9 +49,10 @@ def test_past_notices_have_opened_bids_matching_their_receipts_and_lot_awards(se
         assert len({bid.company_id for bid in bids}) == len({offer.company for offer in story.offers}) >= 3
         assert all(bid.confirmed_at < notice.bids_deadline for bid in bids)
         assert all(bid.receipt_digest == receipt_digest(bid.receipt) for bid in bids)
-        entries = list(RegisterEntry.objects.filter(notice=notice).order_by("position"))
-        assert [e.receipt_id for e in entries] == [b.receipt_id for b in sorted(bids, key=lambda b: b.confirmed_at)]
-        assert verify_chain(entries) is None
+        entries = list(chain.entries(register_key(notice.pk)))
+        assert [e.reference for e in entries] == [b.receipt_id for b in sorted(bids, key=lambda b: b.confirmed_at)]
+        assert [e.recorded_at for e in entries] == sorted(b.confirmed_at for b in bids)
+        assert chain.verify(register_key(notice.pk)).ok
         submitted = [bid for bid in bids if bid.status == BidStatus.SUBMITTED]
         files = BidFile.objects.filter(bid__in=submitted)
         assert files.exists() and set(files.values_list("intact", flat=True)) == {True}
@@ -89,7 +92,7 @@ def test_the_notice_due_tomorrow_has_sealed_bids_nobody_can_read(seeded):
     bids = list(Bid.objects.filter(notice=due))
     assert len(bids) == 2 and {bid.status for bid in bids} == {BidStatus.SUBMITTED}
     assert all(bid.confirmed_at < due.bids_deadline and bid.receipt_id for bid in bids)
-    assert verify_chain(list(RegisterEntry.objects.filter(notice=due).order_by("position"))) is None
+    assert chain.verify(register_key(due.pk)) == chain.Verification(ok=True, length=2, broken_at=None, truncated=False)
     with pytest.raises(sealing.SealedUntilOpening):
         sealing.notice_private_key(due)
     bid_file = BidFile.objects.filter(bid__notice=due).first()
