@@ -12,6 +12,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from intranet.models import Organization
 
@@ -321,9 +322,9 @@ class AccountingFile(models.Model):
         BUDGET = "budget", _("Budget document")
 
     class Status(models.TextChoices):
-        RECEIVED = "received", _("Received")
-        ACCEPTED = "accepted", _("Accepted")
-        REJECTED = "rejected", _("Rejected")
+        RECEIVED = "received", pgettext_lazy("accounting file", "Received")
+        ACCEPTED = "accepted", pgettext_lazy("accounting file", "Accepted")
+        REJECTED = "rejected", pgettext_lazy("accounting file", "Rejected")
 
     batch = models.ForeignKey(AccountingBatch, on_delete=models.CASCADE, related_name="files")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)

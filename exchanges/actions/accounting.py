@@ -241,8 +241,8 @@ def do_decide(user, stored: AccountingFile, decision: str, reason: str = "", upl
         locked = AccountingFile.objects.select_for_update().select_related("batch__sender").get(pk=stored.pk)
         if locked.status != Status.RECEIVED:
             raise ValidationError(
-                _("This file was already %(status)s: the decision was not recorded.")
-                % {"status": locked.get_status_display().lower()},
+                _("A decision was already taken on this file (%(status)s): yours was not recorded.")
+                % {"status": locked.get_status_display()},
                 code="decided",
             )
         now = timezone.now()

@@ -104,7 +104,7 @@ def test_the_accountant_accepts_and_rejects_each_file_once(batch, treasury_agent
     accounting.do_decide(treasury_agent, budget, "rejected", "Le budget n'est pas scellé.")
     with pytest.raises(ValidationError) as refused:
         accounting.do_decide(treasury_agent, budget, "accepted")
-    assert "already rejected" in str(refused.value)
+    assert "already taken on this file (Rejected)" in str(refused.value)
     expenses.refresh_from_db()
     budget.refresh_from_db()
     assert (expenses.status, expenses.acknowledgement_filename) == ("accepted", "ack.xml")
