@@ -175,6 +175,9 @@ class Act(models.Model):
             ),
         ]
         indexes = [
+            # The register and the inbox, latest first (drafts first in the register), read page by page.
+            models.Index(fields=["sender", "-sent_at", "-id"], name="act_register_order"),
+            models.Index(fields=["authority", "-sent_at", "-id"], name="act_inbox_order"),
             models.Index(fields=["sender", "status", "sent_at"]),
             models.Index(fields=["authority", "status", "sent_at"]),
             models.Index(fields=["sender", "is_public", "acknowledged_at"]),

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -38,6 +38,9 @@ from intranet.models import Membership, Organization
 from intranet.text import spreadsheet_text
 
 PER_PAGE = 50
+# Drafts (not sent) first, then the latest transmissions: the order of the indexes act_register_order and
+# act_inbox_order, so that a page of a register of 100,000 acts reads 50 rows instead of sorting them all.
+LATEST_FIRST = (F("sent_at").desc(nulls_first=True), "-pk")
 Status = Act.Status
 
 
@@ -111,11 +114,7 @@ class RegisterView(LoginRequiredMixin, View):
         organization = get_object_or_404(Organization, pk=organization_id)
         acts = Act.objects.filter(sender=organization)
         form = RegisterFilterForm(request.GET or None, years=_years(acts))
-        acts = (
-            _filtered(acts, form)
-            .select_related("subject", "authority__organization")
-            .order_by("-sent_at", "-created_at", "-pk")
-        )
+        acts = _filtered(acts, form).select_related("subject", "authority__organization").order_by(*LATEST_FIRST)
         query = urlencode({k: v for k, v in request.GET.items() if k != "page" and v})
         if export:
             return _register_csv(organization, acts)
@@ -206,7 +205,7 @@ class InboxView(LoginRequiredMixin, View):
         acts = Act.objects.filter(authority=authority).exclude(status=Status.DRAFT)
         statuses = [choice for choice in Status.choices if choice[0] != Status.DRAFT]
         form = RegisterFilterForm(request.GET or None, years=_years(acts), statuses=statuses)
-        acts = _filtered(acts, form).select_related("sender", "subject").order_by("-sent_at", "-pk")
+        acts = _filtered(acts, form).select_related("sender", "subject").order_by(*LATEST_FIRST)
         to_acknowledge = Act.objects.filter(
             authority=authority, status__in=[Status.SENT, Status.CANCELLATION_SENT]
         ).count()
