@@ -2,22 +2,11 @@
 
 from django.db import migrations
 
-from exchanges.reference.subjects import SUBJECTS
-
-
-def sort_key(code: str) -> str:
-    return ".".join(part.zfill(4) for part in code.split("."))
+from exchanges.reference.subjects import ensure_subjects
 
 
 def seed(apps, schema_editor):
-    Subject = apps.get_model("exchanges", "Subject")
-    if Subject.objects.exists():
-        return
-    for code, label, children in SUBJECTS:
-        heading = Subject.objects.create(code=code, label=label, sort_key=sort_key(code))
-        Subject.objects.bulk_create(
-            Subject(code=child, label=text, parent=heading, sort_key=sort_key(child)) for child, text in children
-        )
+    ensure_subjects(apps.get_model("exchanges", "Subject"))
 
 
 class Migration(migrations.Migration):

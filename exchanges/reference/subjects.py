@@ -114,3 +114,22 @@ SUBJECTS = [
         ],
     ),
 ]
+
+
+def sort_key(code: str) -> str:
+    return ".".join(part.zfill(4) for part in code.split("."))
+
+
+def ensure_subjects(Subject) -> int:
+    """Create the classification if the table is empty (a new platform; a test database emptied by a
+    transactional test); `Subject` is the model, or the migration's historical model. Returns how many were made."""
+    if Subject.objects.exists():
+        return 0
+    made = 0
+    for code, label, children in SUBJECTS:
+        heading = Subject.objects.create(code=code, label=label, sort_key=sort_key(code))
+        Subject.objects.bulk_create(
+            Subject(code=child, label=text, parent=heading, sort_key=sort_key(child)) for child, text in children
+        )
+        made += 1 + len(children)
+    return made
