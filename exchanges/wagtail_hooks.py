@@ -11,6 +11,8 @@ from exchanges.models import Authority, Subject
 
 class SubjectViewSet(ModelViewSet):
     model = Subject
+    url_prefix = "exchanges/subjects"
+    url_namespace = "exchanges_subjects"
     icon = "list-ul"
     form_fields = ["code", "label", "parent"]
     list_display = ["code", "label", "parent"]
@@ -22,6 +24,8 @@ class SubjectViewSet(ModelViewSet):
 
 class AuthorityViewSet(ModelViewSet):
     model = Authority
+    url_prefix = "exchanges/authorities"
+    url_namespace = "exchanges_authorities"
     icon = "site"
     form_fields = ["organization", "role", "departments"]
     list_display = ["organization", "role", "departments"]

@@ -60,6 +60,15 @@ def test_the_timeline_from_transmission_to_referral(make_sent, transmitter, agen
     kinds = list(act.events.values_list("kind", flat=True))
     assert kinds == ["sent", "acknowledged", "documents_requested", "documents_sent", "observations", "referred"]
     assert list(act.events.values_list("chain_position", flat=True)) == [1, 2, 3, 4, 5, 6]
+    audited = AuditEvent.objects.filter(action=AuditEvent.Action.EXCHANGE, details__act=act.pk).order_by("pk")
+    assert [(e.details["verb"], e.actor) for e in audited] == [
+        ("sent", transmitter),
+        ("acknowledged", agent),
+        ("documents_requested", agent),
+        ("documents_sent", transmitter),
+        ("observations", agent),
+        ("referred", agent),
+    ]
     assert verification.verify_act(act).ok
     # A referred act is no longer acknowledged, cancelled or answered.
     with pytest.raises(ValidationError):

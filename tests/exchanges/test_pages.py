@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from exchanges.actions import acts as actions
-from exchanges.models import Act, ActFile
+from exchanges.models import Act, ActFile, Subject
 from intranet.models import Chain, ChainEntry, Membership
 from tests.exchanges.conftest import client_for
 from tests.page_cache_helpers import forget_kept_member_pages
@@ -235,3 +235,17 @@ def test_a_refused_step_keeps_what_was_typed(make_sent, agent):
     assert "is not an accepted file" in page and "La délibération ne vise pas l&#x27;avis" in page
     act.refresh_from_db()
     assert act.status == Status.ACKNOWLEDGED
+
+
+def test_platform_admins_edit_the_subjects_and_authorities_and_nobody_else(platform_admin, org_admin, agent):
+    subjects, authorities = reverse("exchanges_subjects:index"), reverse("exchanges_authorities:index")
+    admin = client_for(platform_admin)
+    page = admin.get(subjects).content.decode()
+    assert "Marchés publics" in page
+    assert "Préfecture d&#x27;Ille-et-Vilaine" in admin.get(authorities).content.decode()
+    added = admin.post(
+        subjects + "new/", {"code": "1.8", "label": "Concessions", "parent": Subject.objects.get(code="1").pk}
+    )
+    assert added.status_code == 302 and Subject.objects.get(code="1.8").parent.code == "1"
+    for person in (org_admin, agent):
+        assert client_for(person).get(subjects).status_code in (302, 403), person
