@@ -356,3 +356,19 @@ class AccountingFile(models.Model):
 
     def __str__(self):
         return self.filename
+
+
+class ActFollower(models.Model):
+    """A member of a body who asked to be told of every step of its acts (its transmitters always are)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="act_followers")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followed_act_bodies")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("follower of acts")
+        verbose_name_plural = _("followers of acts")
+        constraints = [models.UniqueConstraint(fields=["organization", "user"], name="one_act_follow_per_body")]
+
+    def __str__(self):
+        return f"{self.user} — {self.organization}"

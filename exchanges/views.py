@@ -33,7 +33,7 @@ from exchanges.forms import (
     ObservationsForm,
     RegisterFilterForm,
 )
-from exchanges.models import AccountingBatch, AccountingFile, Act, ActFile, Authority, Transmitter
+from exchanges.models import AccountingBatch, AccountingFile, Act, ActFile, ActFollower, Authority, Transmitter
 from intranet.models import Membership, Organization
 from intranet.text import spreadsheet_text
 
@@ -130,8 +130,22 @@ class RegisterView(LoginRequiredMixin, View):
                 "query": query,
                 "transmits": access.can_transmit(request.user, organization),
                 "grants": access.can_grant(request.user, organization),
+                "follows": ActFollower.objects.filter(organization=organization, user=request.user).exists(),
             },
         )
+
+    def post(self, request, organization_id, export=False):
+        """Follow or stop following the body's acts (told of every step)."""
+        if int(organization_id) not in access.body_ids(request.user):
+            raise Http404
+        organization = get_object_or_404(Organization, pk=organization_id)
+        follows = actions.do_follow(request.user, organization, request.POST.get("follow") == "1")
+        if follows:
+            text = _("You will be told of every step of the acts of %(name)s.")
+        else:
+            text = _("You will no longer be told of the acts of %(name)s.")
+        messages.success(request, text % {"name": organization.name})
+        return HttpResponseRedirect(reverse("exchanges:register", args=[organization.pk]))
 
 
 CSV_COLUMNS = (

@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from exchanges import access
-from exchanges.actions.acts import authority_people, chain_key
+from exchanges.actions.acts import authority_people, chain_key, sender_people
 from exchanges.models import AccountingBatch, AccountingFile, Act, Authority
 from intranet import audit, chain
-from intranet.models import AuditEvent, Membership, User
+from intranet.models import AuditEvent
 from intranet.notifications import event_key_for, notify
 from intranet.templatetags.file_sizes import file_size
 from intranet.uploads import upload_name
@@ -195,12 +195,7 @@ def _authority_people(authority: Authority):
 
 
 def _sender_people(batch: AccountingBatch):
-    return User.objects.filter(
-        transmitter_rights__organization_id=batch.sender_id,
-        memberships__organization_id=batch.sender_id,
-        memberships__status=Membership.Status.ACTIVE,
-        is_active=True,
-    ).distinct()
+    return sender_people(Act(sender_id=batch.sender_id))
 
 
 def do_decide(user, stored: AccountingFile, decision: str, reason: str = "", upload=None, *, request=None):

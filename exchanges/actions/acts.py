@@ -11,12 +11,22 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from exchanges import access
-from exchanges.models import ACT_NUMBER_PATTERN, Act, ActEvent, ActFile, Authority, Transmitter, make_identifier
+from exchanges.models import (
+    ACT_NUMBER_PATTERN,
+    Act,
+    ActEvent,
+    ActFile,
+    ActFollower,
+    Authority,
+    Transmitter,
+    make_identifier,
+)
 from intranet import audit, chain
 from intranet.models import AuditEvent, Membership, User
 from intranet.notifications import event_key_for, notify
@@ -68,9 +78,9 @@ def _record(user, act: Act, verb: str, request=None, **details) -> None:
 
 
 def sender_people(act: Act):
-    """Who follows the body's acts: its transmitters (active members)."""
+    """Who follows the body's acts: its transmitters and the members who asked to (`ActFollower`), active."""
     return User.objects.filter(
-        transmitter_rights__organization_id=act.sender_id,
+        Q(transmitter_rights__organization_id=act.sender_id) | Q(followed_act_bodies__organization_id=act.sender_id),
         memberships__organization_id=act.sender_id,
         memberships__status=Membership.Status.ACTIVE,
         is_active=True,
@@ -519,3 +529,14 @@ def do_revoke(user, organization, person, *, request=None) -> None:
             subject_user=person,
             verb="transmitter_revoked",
         )
+
+
+def do_follow(user, organization, follow: bool) -> bool:
+    """A member of the body starts or stops being told of every step of its acts; returns whether they follow."""
+    if organization.pk not in access.body_ids(user):
+        _refuse(_("Only the body's members follow its acts."), "not_member")
+    if follow:
+        ActFollower.objects.get_or_create(organization=organization, user=user)
+    else:
+        ActFollower.objects.filter(organization=organization, user=user).delete()
+    return follow

@@ -247,3 +247,16 @@ def test_only_the_recipient_authority_answers(make_sent, transmitter, make_user,
         client_for(transmitter).post(reverse("exchanges:step", args=[act.pk, "accuser-reception"])).status_code == 403
     )
     assert client_for(agent).post(reverse("exchanges:step", args=[act.pk, "accuser-reception"])).status_code == 302
+
+
+def test_members_who_follow_the_acts_are_told_of_each_step(make_sent, buyer, body, agent, transmitter):
+    browser = client_for(buyer)
+    register = reverse("exchanges:register", args=[body.pk])
+    assert "Be told of every step" in browser.get(register).content.decode()
+    assert browser.post(register, {"follow": "1"}).status_code == 302
+    act = actions.do_acknowledge(agent, make_sent())
+    assert Notification.objects.filter(recipient=buyer, verb="exchanges.act.acknowledged").count() == 1
+    assert Notification.objects.filter(recipient=transmitter, verb="exchanges.act.acknowledged").count() == 1
+    browser.post(register, {"follow": "0"})
+    actions.do_refer(agent, act, "Illégalité")
+    assert not Notification.objects.filter(recipient=buyer, verb="exchanges.act.referred").exists()
