@@ -7,6 +7,7 @@ import datetime
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from fpdf import FPDF
@@ -14,8 +15,9 @@ from wagtail import hooks
 
 from exchanges.actions import acts as actions
 from exchanges.models import Act, Authority, Subject, Transmitter
+from exchanges.reference.subjects import ensure_subjects
 from intranet.management.commands.seed_demo import make_siret
-from intranet.models import Membership, Organization, User
+from intranet.models import Membership, Notification, Organization, User
 
 DEMO_DOMAIN = "demo.marches-partage.fr"
 AGENT_EMAIL = f"controle.legalite@{DEMO_DOMAIN}"
@@ -129,7 +131,9 @@ def seed_exchanges() -> dict:
     for person in (admin, sender):
         if not Transmitter.objects.filter(organization=rennes, user=person).exists():
             actions.do_grant(admin, rennes, person)
+    ensure_subjects(Subject)  # a test database emptied by a transactional test
     added = 0
+    started = timezone.now()
     today = timezone.localdate()
     for number, nature, subject, days, text, public, stop in ACTS:
         if Act.objects.filter(sender=rennes, number=number).exists():
@@ -159,7 +163,20 @@ def seed_exchanges() -> dict:
             actions.do_request_documents(
                 agent, act, "Merci de transmettre la délibération autorisant le maire à signer la convention."
             )
+    _settle_notifications(started)
     return {"acts": added}
+
+
+def _settle_notifications(since) -> None:
+    """What the demo's acts told people is e-mailed and read, but for what still waits for them: the transmission
+    the agent has to acknowledge, and the prefecture's request for documents to Rennes' transmitters."""
+    told = Notification.objects.filter(verb__startswith="exchanges.", created_at__gte=since, read_at=None)
+    waiting = Q(verb="exchanges.act.documents_requested") | Q(
+        verb="exchanges.act.sent",
+        target_id__in=[str(pk) for pk in Act.objects.filter(status="sent").values_list("pk", flat=True)],
+    )
+    told.update(emailed_at=F("created_at"))
+    told.exclude(waiting).update(read_at=F("created_at"))
 
 
 @hooks.register("register_demo_logins")

@@ -47,7 +47,7 @@ def counts() -> tuple[int, ...]:
 def test_seed_creates_breton_bodies_and_companies_with_valid_sirets():
     seed()
     bodies = Organization.objects.exclude(kind=Kind.COMPANY)
-    assert 30 <= bodies.count() <= 40
+    assert 30 <= bodies.count() <= 43  # with the apps' own: the syndicat, the prefecture, the Treasury
     assert Organization.objects.filter(kind=Kind.COMPANY).count() == 20
     assert set(bodies.values_list("department", flat=True)) == {"22", "29", "35", "56"}
     assert {
@@ -140,8 +140,9 @@ def test_scale_multiplies_organizations_and_people_and_stays_idempotent():
 README_UNREAD = {
     "admin@demo.marches-partage.fr": 0,
     # A question waiting on two notices; the bids of the roadworks closed yesterday, to open.
-    "acheteur.rennes": 3,
-    "admin.rennes": 3,
+    # And the prefecture's request for documents on one of Rennes' acts (exchanges.demo).
+    "acheteur.rennes": 4,
+    "admin.rennes": 4,
     "redaction.rennes": 0,
     "acheteur.chu-brest": 2,  # a question waiting; the emergency department's bids to open
     "admin.chu-brest": 2,
@@ -157,6 +158,7 @@ README_UNREAD = {
     "gerant.iroise-construction": 3,  # questions closed at Rennes, bids closed at Rennes and the CHU
     "commercial.iroise-construction": 3,
     "candidat.breizh-proprete": 0,
+    "controle.legalite": 1,  # Rennes' traffic order, to acknowledge
 }
 
 

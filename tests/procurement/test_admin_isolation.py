@@ -100,6 +100,8 @@ NOT_PAGES = {
     "wagtailusers_users": {"pk"},
     "wagtailusers_groups": {"pk"},
     "wagtailsearchpromotions": {"query_id"},  # the searches whose results editors promote
+    "exchanges_subjects": {"pk"},  # the classification of acts and the recipient authorities (platform admins)
+    "exchanges_authorities": {"pk"},
 }
 # Admin URLs without arguments that are not a screen to read: leaving, signing in, assets, error tests.
 NOT_SCREENS = {
