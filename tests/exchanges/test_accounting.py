@@ -131,6 +131,15 @@ def test_who_sees_and_decides(batch, treasury_agent, agent, buyer, other_admin, 
     assert stored.status == AccountingFile.Status.ACCEPTED
     # Only transmitters send.
     assert client_for(buyer).get(reverse("exchanges:send_batch")).status_code == 403
+    # The accountant's inbox lists the batch, with its file to process; nobody else opens it.
+    inbox = reverse("exchanges:inbox", args=[batch.authority_id])
+    page = client_for(treasury_agent).get(inbox, {"a_traiter": "1"}).content.decode()
+    assert batch.reference in page and "1 file to accept or reject." in page
+    for person in (agent, transmitter, other_admin):
+        assert client_for(person).get(inbox).status_code == 404, person
+    register = client_for(buyer).get(reverse("exchanges:accounting", args=[batch.sender_id])).content.decode()
+    assert batch.reference in register
+    assert client_for(agent).get(reverse("exchanges:accounting", args=[batch.sender_id])).status_code == 404
 
 
 def test_the_form_names_the_refused_file_and_keeps_the_label(transmitter, body, treasury):
