@@ -101,6 +101,16 @@ def _filtered(queryset, form):
     return queryset
 
 
+def with_file_counts(batches):
+    """Batches, latest first, with their number of files, of files to process and of files rejected."""
+    status = AccountingFile.Status
+    return batches.annotate(
+        file_count=Count("files"),
+        rejected=Count("files", filter=Q(files__status=status.REJECTED)),
+        pending=Count("files", filter=Q(files__status=status.RECEIVED)),
+    ).order_by("-sent_at", "-pk")
+
+
 def _years(queryset) -> list[int]:
     return sorted(set(queryset.order_by().values_list("year", flat=True).distinct()), reverse=True)
 
@@ -238,16 +248,7 @@ class InboxView(LoginRequiredMixin, View):
         )
 
     def accounting(self, request, authority):
-        batches = (
-            AccountingBatch.objects.filter(authority=authority)
-            .select_related("sender")
-            .annotate(
-                file_count=Count("files"),
-                rejected=Count("files", filter=Q(files__status=AccountingFile.Status.REJECTED)),
-                pending=Count("files", filter=Q(files__status=AccountingFile.Status.RECEIVED)),
-            )
-            .order_by("-sent_at", "-pk")
-        )
+        batches = with_file_counts(AccountingBatch.objects.filter(authority=authority).select_related("sender"))
         if request.GET.get("a_traiter"):
             batches = batches.filter(files__status=AccountingFile.Status.RECEIVED).distinct()
         to_decide = AccountingFile.objects.filter(
@@ -261,8 +262,12 @@ class InboxView(LoginRequiredMixin, View):
         )
 
 
-class ActCreateView(LoginRequiredMixin, View):
-    """A new act: its fields first (a draft), then its files on the draft's page, then the transmission."""
+class TransmitterFormView(LoginRequiredMixin, View):
+    """A form sent for one of the bodies the person transmits for (403 for whoever transmits for none); GET shows
+    it, with the body of `?organisme=` chosen."""
+
+    form_class = None
+    template_name = ""
 
     def senders(self, request):
         bodies = access.transmitting_body_ids(request.user)
@@ -271,10 +276,16 @@ class ActCreateView(LoginRequiredMixin, View):
         return list(Organization.objects.filter(pk__in=bodies).order_by("name"))
 
     def get(self, request):
-        senders = self.senders(request)
         wanted = request.GET.get("organisme")
-        form = ActForm(senders=senders, initial={"sender": wanted} if wanted else None)
-        return render(request, "exchanges/act_form.html", {"form": form})
+        form = self.form_class(senders=self.senders(request), initial={"sender": wanted} if wanted else None)
+        return render(request, self.template_name, {"form": form})
+
+
+class ActCreateView(TransmitterFormView):
+    """A new act: its fields first (a draft), then its files on the draft's page, then the transmission."""
+
+    form_class = ActForm
+    template_name = "exchanges/act_form.html"
 
     def post(self, request):
         form = ActForm(request.POST, senders=self.senders(request))
@@ -646,15 +657,8 @@ class AccountingView(LoginRequiredMixin, View):
         if int(organization_id) not in access.body_ids(request.user):
             raise Http404
         organization = get_object_or_404(Organization, pk=organization_id)
-        batches = (
-            AccountingBatch.objects.filter(sender=organization)
-            .select_related("authority__organization")
-            .annotate(
-                file_count=Count("files"),
-                rejected=Count("files", filter=Q(files__status=AccountingFile.Status.REJECTED)),
-                pending=Count("files", filter=Q(files__status=AccountingFile.Status.RECEIVED)),
-            )
-            .order_by("-sent_at", "-pk")
+        batches = with_file_counts(
+            AccountingBatch.objects.filter(sender=organization).select_related("authority__organization")
         )
         page_obj = Paginator(batches, PER_PAGE).get_page(request.GET.get("page"))
         return render(
@@ -668,18 +672,11 @@ class AccountingView(LoginRequiredMixin, View):
         )
 
 
-class BatchCreateView(LoginRequiredMixin, View):
-    def senders(self, request):
-        bodies = access.transmitting_body_ids(request.user)
-        if not bodies:
-            raise PermissionDenied
-        return list(Organization.objects.filter(pk__in=bodies).order_by("name"))
+class BatchCreateView(TransmitterFormView):
+    """A batch of PES files for the public accountant, checked whole before anything is sent."""
 
-    def get(self, request):
-        senders = self.senders(request)
-        wanted = request.GET.get("organisme")
-        form = BatchForm(senders=senders, initial={"sender": wanted} if wanted else None)
-        return render(request, "exchanges/batch_form.html", {"form": form})
+    form_class = BatchForm
+    template_name = "exchanges/batch_form.html"
 
     def post(self, request):
         form = BatchForm(request.POST, request.FILES, senders=self.senders(request))
