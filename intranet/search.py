@@ -193,9 +193,29 @@ def remove_on_commit(identifier: str) -> None:
 MAX_ATTEMPTS = 6  # a batch that fails is retried after 10 s, 20 s, 40 s... then left to the nightly reconciliation
 
 
+def _writing(backend):
+    """One index write for everything in the block (`FrenchWhooshSearchBackend.writing`: one commit, one new
+    segment), or nothing special with another engine."""
+    from contextlib import nullcontext
+
+    return backend.writing() if hasattr(backend, "writing") else nullcontext()
+
+
 def _write_batch(updates: list[list[str]], removals: list[str]) -> dict[str, int]:
-    unified = connections["default"].get_unified_index()
     backend = connections["default"].get_backend()
+    with _writing(backend):
+        done = _write_updates(backend, updates, removals)
+    if done["updated"] or done["removed"]:
+        # Pages that list the engine's hits (the notice list's keywords) were kept from before this write: a new
+        # content generation lets the page caches build them again.
+        from intranet.page_cache import record_change
+
+        record_change()
+    return done
+
+
+def _write_updates(backend, updates: list[list[str]], removals: list[str]) -> dict[str, int]:
+    unified = connections["default"].get_unified_index()
     by_model: dict[str, list[str]] = {}
     for label, pk in updates:
         by_model.setdefault(label, []).append(pk)
@@ -214,18 +234,12 @@ def _write_batch(updates: list[list[str]], removals: list[str]) -> dict[str, int
         kept = {str(instance.pk) for instance in instances}
         gone |= {f"{model._meta.app_label}.{model._meta.model_name}.{pk}" for pk in pks if pk not in kept}
     _remove(backend, sorted(gone))
-    if written or gone:
-        # Pages that list the engine's hits (the notice list's keywords) were kept from before this write: a new
-        # content generation lets the page caches build them again.
-        from intranet.page_cache import record_change
-
-        record_change()
     return {"updated": written, "removed": len(gone)}
 
 
 def _remove(backend, identifiers: list[str]) -> None:
     if hasattr(backend, "remove_documents"):
-        backend.remove_documents(identifiers)  # Whoosh: one write, waiting for the lock if another writer has it
+        backend.remove_documents(identifiers)  # Whoosh: in the block's write, waiting for the lock if another has it
     else:
         for identifier in identifiers:
             backend.remove(identifier)
@@ -318,7 +332,8 @@ def reconcile_search_index() -> dict[str, dict[str, int]]:
     backend = connections["default"].get_backend()
     previous, backend.silently_fail = backend.silently_fail, False  # a failed write fails the task, not the report
     try:
-        report = _reconcile(unified, backend)
+        with _writing(backend):
+            report = _reconcile(unified, backend)
     finally:
         backend.silently_fail = previous
     if report:
