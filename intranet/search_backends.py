@@ -21,6 +21,7 @@ from whoosh.analysis import CharsetFilter, LowercaseFilter, NgramFilter, RegexTo
 from whoosh.codec.whoosh3 import W3Codec, W3PerDocReader, W3Segment
 from whoosh.fields import ID, KEYWORD, TEXT
 from whoosh.index import FileIndex
+from whoosh.reading import TermNotFound
 from whoosh.searching import Searcher
 from whoosh.support.charset import accent_map
 
@@ -241,22 +242,33 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
             for identifier in identifiers:
                 writer.delete_by_term(DOCUMENT_ID, identifier)
 
-    def corrections(self, words: list[str]) -> list[str]:
-        """Each word, or the closest word of the spelling dictionary (titles' words) when the word is not in it."""
+    def _snapshot(self) -> "_Snapshot":
+        """The index as last committed, opened once and kept (with what was read of it) until a writer commits: a
+        web process never writes, so it checks at each search whether the index changed (a directory listing and a
+        `stat`) and opens it again then. haystack's backends are per thread, so each thread has its own."""
         if not self.setup_complete:
             self.setup()
-        self.index = self.index.refresh()
+        state = _index_state(self.index)
+        current = self.__dict__.get("_current")
+        if current is None or current.index is not self.index or state is None or current.state != state:
+            previous = current if current is not None and current.index is self.index else None
+            self._current = _Snapshot(self.index, state, previous)
+            if current is not None:
+                current.close()
+        return self._current
+
+    def corrections(self, words: list[str]) -> list[str]:
+        """Each word, or the closest word of the spelling dictionary (titles' words) when the word is not in it."""
+        snapshot = self._snapshot()
+        corrector = snapshot.searcher.corrector(SPELLING_FIELD)
         corrected = []
-        with self.index.searcher() as searcher:
-            corrector = searcher.corrector(SPELLING_FIELD)
-            reader = searcher.reader()
-            for word in words:
-                lowered = word.lower()
-                if len(lowered) < 3 or (SPELLING_FIELD, lowered) in reader:
-                    corrected.append(word)
-                    continue
-                suggestions = corrector.suggest(lowered, limit=1, maxdist=2)
-                corrected.append(suggestions[0] if suggestions else word)
+        for word in words:
+            lowered = word.lower()
+            if len(lowered) < 3 or (SPELLING_FIELD, lowered) in snapshot.reader:
+                corrected.append(word)
+                continue
+            suggestions = corrector.suggest(lowered, limit=1, maxdist=2)
+            corrected.append(suggestions[0] if suggestions else word)
         return corrected
 
     def find(
@@ -278,8 +290,8 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
         the reader's access `keys` (read from the access column), match the chosen `columns` values (organization,
         year) and every query string of `conditions` (the apps' facets), then of `content_type` if given. The
         count is theirs, exact (only documents of the `registered` types, "app_label.model_name", if given); the
-        facets are counted over them (`fields`, `queries`: see `facet_counts`; the
-        type over every type); then only the page asked for is scored, with those documents as Whoosh's filter.
+        facets are counted over them (`fields`, `queries`: see `_count_facets`; the type over every type); then
+        only the page asked for is scored, with those documents as Whoosh's filter.
 
         Returns {"results": [haystack SearchResult], "hits": count, "page": the page served (the last one when
         `page` is past the end), "counts": {facet: {value: count}}}, or None for an index written, even in part,
@@ -288,74 +300,73 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
 
         from whoosh.searching import ResultsPage
 
-        if not self.setup_complete:
-            self.setup()
-        self.index = self.index.refresh()
+        snapshot = self._snapshot()
         found = {"results": [], "hits": 0, "page": 1, "counts": {}}
         parsed = self.parser.parse(text)
-        if parsed is None or not self.index.doc_count():
+        if parsed is None or not snapshot.reader.doc_count():
             return found
-        with self.index.searcher() as searcher:
-            reader = searcher.reader()
-            if not _column_everywhere(reader, ACCESS_FIELD) or not _column_everywhere(reader, DJANGO_CT):
-                return None
-            access, wanted = reader.column_reader(ACCESS_FIELD), frozenset(keys)
+        if not snapshot.has_column(ACCESS_FIELD) or not snapshot.has_column(DJANGO_CT):
+            return None
+        searcher = snapshot.searcher
+        access, wanted, verdicts = snapshot.values(ACCESS_FIELD), frozenset(keys), {}
 
-            def keys_of(docnum: int) -> list[str]:
-                # Empty in the column: a document written before the column existed, merged since (its stored
-                # keys are right).
-                return (access[docnum] or searcher.stored_fields(docnum).get(ACCESS_FIELD) or "").split(",")
+        def allowed(docnum: int) -> bool:
+            held = access[docnum]
+            if not held:  # empty in the column: written before the column existed, merged since
+                return not wanted.isdisjoint((searcher.stored_fields(docnum).get(ACCESS_FIELD) or "").split(","))
+            if held not in verdicts:  # a few distinct sets of keys: each decided once
+                verdicts[held] = not wanted.isdisjoint(held.split(","))
+            return verdicts[held]
 
-            base = [docnum for docnum in searcher.docs_for_query(parsed) if not wanted.isdisjoint(keys_of(docnum))]
-            for name, value in columns.items():
-                column = reader.column_reader(name)
-                base = [docnum for docnum in base if value in column[docnum].split(",")]
-            for condition in conditions:
-                allowed = set(searcher.docs_for_query(self.parser.parse(condition)))
-                base = [docnum for docnum in base if docnum in allowed]
-            types = reader.column_reader(DJANGO_CT)
-            if registered is not None:  # documents of a model no longer indexed (left until `rebuild_index`)
-                base = [docnum for docnum in base if types[docnum] in registered]
-            narrowed = [docnum for docnum in base if types[docnum] == content_type] if content_type else base
-            counts = self._count_facets(
-                searcher, set(narrowed), {k: v for k, v in fields.items() if k != DJANGO_CT}, queries
-            )
-            counts[DJANGO_CT] = dict(Counter(types[docnum] for docnum in base))
-            found["counts"] = counts
-            if not narrowed:
-                return found
-            last = -(-len(narrowed) // page_length)
-            page = min(max(1, page), last)
-            sort = {"sortedby": sort_by.lstrip("-"), "reverse": sort_by.startswith("-")} if sort_by else {}
-            # Whoosh's own top-N search (not ExactCountSearcher's): the filter holds exactly the documents to rank.
-            results = Searcher.search(searcher, parsed, filter=set(narrowed), limit=page * page_length, **sort)
-            processed = self._process_results(ResultsPage(results, page, page_length), query_string=text)
+        base = [docnum for docnum in searcher.docs_for_query(parsed) if allowed(docnum)]
+        for name, value in columns.items():
+            values = snapshot.values(name)
+            base = [docnum for docnum in base if value in values[docnum].split(",")]
+        for condition in conditions:
+            kept = snapshot.matching(self.parser.parse(condition), set(base))
+            base = [docnum for docnum in base if docnum in kept]
+        types = snapshot.values(DJANGO_CT)
+        if registered is not None:  # documents of a model no longer indexed (left until `rebuild_index`)
+            base = [docnum for docnum in base if types[docnum] in registered]
+        narrowed = [docnum for docnum in base if types[docnum] == content_type] if content_type else base
+        chosen = set(narrowed)
+        counts = self._count_facets(snapshot, chosen, {k: v for k, v in fields.items() if k != DJANGO_CT}, queries)
+        counts[DJANGO_CT] = dict(Counter(types[docnum] for docnum in base))
+        found["counts"] = counts
+        if not narrowed:
+            return found
+        last = -(-len(narrowed) // page_length)
+        page = min(max(1, page), last)
+        sort = {"sortedby": sort_by.lstrip("-"), "reverse": sort_by.startswith("-")} if sort_by else {}
+        # Whoosh's own top-N search (not ExactCountSearcher's): the filter holds exactly the documents to rank.
+        results = Searcher.search(searcher, parsed, filter=chosen, limit=page * page_length, **sort)
+        processed = self._process_results(ResultsPage(results, page, page_length), query_string=text)
         found.update(results=processed["results"], hits=len(narrowed), page=page)
         return found
 
-    def _count_facets(self, searcher, hits: set, fields: dict[str, bool], queries: dict[str, dict[str, str]]) -> dict:
+    def _count_facets(self, snapshot, hits: set, fields: dict[str, bool], queries: dict[str, dict[str, str]]) -> dict:
         """{facet: {value: count}} among the documents `hits`: single-valued fields from their columns,
-        multi-valued ones from each value's postings, `queries` ({facet: {value: query string}}) from the
-        documents each query finds."""
+        multi-valued ones from each value's documents (few values, few documents each), `queries` ({facet: {value:
+        query string}}) from the documents each query finds among the hits (`_Snapshot.matching`: conditions on
+        values and dates are checked on the hits' columns, not searched over the whole index)."""
         from collections import Counter
 
         counts = {}
-        reader = searcher.reader()
         for name, multi in fields.items():
             counts[name] = {}
-            if name not in searcher.schema:
+            if name not in snapshot.reader.schema:
                 continue
-            if not multi and _column_everywhere(reader, name):
-                column = reader.column_reader(name)
-                counts[name] = {key: n for key, n in Counter(column[docnum] for docnum in hits).items() if key}
+            if not multi and snapshot.has_column(name):
+                values = snapshot.values(name)
+                counts[name] = {key: n for key, n in Counter(values[docnum] for docnum in hits).items() if key}
                 continue
-            for term in searcher.lexicon(name):
-                matched = sum(1 for docnum in searcher.postings(name, term).all_ids() if docnum in hits)
+            for term in snapshot.terms(name):
+                matched = len(hits.intersection(snapshot.term_docs(name, term))) if hits else 0
                 if matched:
-                    counts[name][term.decode() if isinstance(term, bytes) else term] = matched
+                    counts[name][term] = matched
         for name, choices in queries.items():
             counts[name] = {
-                value: sum(1 for docnum in searcher.docs_for_query(self.parser.parse(condition)) if docnum in hits)
+                value: len(snapshot.matching(self.parser.parse(condition), hits)) if hits else 0
                 for value, condition in choices.items()
             }
         return counts
@@ -367,38 +378,32 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
         `fields` maps a field to whether a document may hold several values. Single-valued ones are columns, read
         for each hit. Multi-valued ones (tags, CPV divisions)
         would make Whoosh build a table of every document's values at each search: they are counted instead as
-        the hits among each value's postings (few values, short postings). `queries` maps a facet to {value:
-        query string} (« open for bids »: a date condition), counted as the hits among its documents."""
-        if not self.setup_complete:
-            self.setup()
-        self.index = self.index.refresh()
+        the hits among each value's documents (few values, short postings). `queries` maps a facet to {value:
+        query string} (« open for bids »: a date condition), counted among the hits."""
         names = [*fields, *queries]
         parsed = self.parser.parse(query_string)
         if parsed is None or not names:
             return {name: {} for name in names}
-        with self.index.searcher() as searcher:
-            return self._count_facets(searcher, set(searcher.docs_for_query(parsed)), fields, queries)
+        snapshot = self._snapshot()
+        return self._count_facets(snapshot, set(snapshot.searcher.docs_for_query(parsed)), fields, queries)
 
     def document_pks(self, query_string: str, content_type: str) -> list[str]:
         """The primary keys of every document of `content_type` that `query_string` finds (no limit, no scoring),
         read from the `django_id` column rather than from each hit's stored fields."""
         from whoosh.query import And, Term
 
-        if not self.setup_complete:
-            self.setup()
-        self.index = self.index.refresh()
         parsed = self.parser.parse(query_string)
         if parsed is None:
             return []
-        with self.index.searcher() as searcher:
-            docnums = list(searcher.docs_for_query(And([parsed, Term(DJANGO_CT, content_type)])))
-            reader = searcher.reader()
-            if _column_everywhere(reader, DJANGO_ID):
-                keys = reader.column_reader(DJANGO_ID)
-                # Empty in the column: written before the column existed, merged since.
-                return [str(keys[docnum] or searcher.stored_fields(docnum)[DJANGO_ID]) for docnum in docnums]
-            # An index written (in part) before the column existed, until `rebuild_index`.
-            return [str(searcher.stored_fields(docnum)[DJANGO_ID]) for docnum in docnums]
+        snapshot = self._snapshot()
+        searcher = snapshot.searcher
+        docnums = list(searcher.docs_for_query(And([parsed, Term(DJANGO_CT, content_type)])))
+        if snapshot.has_column(DJANGO_ID):
+            keys = snapshot.values(DJANGO_ID)
+            # Empty in the column: written before the column existed, merged since.
+            return [keys[docnum] or str(searcher.stored_fields(docnum)[DJANGO_ID]) for docnum in docnums]
+        # An index written (in part) before the column existed, until `rebuild_index`.
+        return [str(searcher.stored_fields(docnum)[DJANGO_ID]) for docnum in docnums]
 
     def document_ids(self, content_type: str) -> set[str]:
         """The primary keys of the documents of `content_type` ("app_label.model_name") in the index, read from
@@ -407,21 +412,175 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
 
     def document_access_keys(self, content_type: str) -> dict[str, frozenset[str]]:
         """{primary key: its stored access keys} for the documents of `content_type` in the index."""
-        if not self.setup_complete:
-            self.setup()
-        self.index = self.index.refresh()
-        with self.index.searcher() as searcher:
+        return {
+            str(fields["django_id"]): frozenset(filter(None, str(fields.get("access") or "").split(",")))
+            for fields in self._snapshot().searcher.documents(django_ct=content_type)
+        }
+
+
+def _index_state(index) -> tuple | None:
+    """What tells one committed state of the index from another: its generation (each commit makes a new one) and
+    its table of contents file's identity (a cleared index starts its generations again). None when it cannot be
+    told (an index in memory, a commit under way): the index is then opened again."""
+    import os
+
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import TOC
+
+    storage = index.storage
+    if not isinstance(storage, FileStorage):
+        return None
+    generation = index.latest_generation()
+    try:
+        stat = os.stat(os.path.join(storage.folder, TOC._filename(index.indexname, generation)))
+    except OSError:
+        return None
+    return (generation, stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
+def _segment_id(leaf) -> str:
+    """A segment's name, or a name of its own for an empty index's reader (no segment)."""
+    segment = leaf.segment()
+    return segment.segment_id() if segment is not None else f"empty-{id(leaf)}"
+
+
+class _Snapshot:
+    """One committed state of the index, opened once: its searcher, and what the search page reads of it, kept
+    until the index changes. Whoosh's segments never change once written (a removal only marks the document
+    deleted, and searches skip deleted documents), so what was read of a segment is kept for the next state while
+    the segment is part of it (a worker's commit adds a small segment: only that one is read then).
+
+    - `values(field)`: each document's value of a column, as text ("" when empty);
+    - `term_docs(field, term)`: the documents holding a term (deleted ones included: only ever intersected with a
+      search's hits);
+    - `matching(query, within)`: the documents of `within` that a query finds, conditions on terms and dates
+      checked on these instead of searched over the whole index."""
+
+    def __init__(self, index, state, previous: "_Snapshot | None" = None):
+        self.index, self.state = index, state
+        self.searcher = index.searcher()
+        self.reader = self.searcher.reader()
+        self.leaves = [(_segment_id(leaf), leaf, offset) for leaf, offset in self.reader.leaf_readers()]
+        kept = {segment_id for segment_id, _leaf, _offset in self.leaves}
+        # {(segment id, what, field[, term]): what was read of that segment}, from the previous state.
+        known = previous._segments if previous else {}
+        self._segments = {key: value for key, value in known.items() if key[0] in kept}
+        self._whole = {}
+
+    def close(self) -> None:
+        self.searcher.close()
+
+    def has_column(self, name: str) -> bool:
+        """Whether every segment stores `name` as a column. Whoosh's reader says it has a column as soon as one
+        segment does, and then reads a document of an older segment in the wrong segment: an index written before
+        the column existed, then updated by the worker, is read through the stored fields until rebuilt."""
+        key = ("column", name)
+        if key not in self._whole:
+            self._whole[key] = all(leaf.has_column(name) for _id, leaf, _offset in self.leaves)
+        return self._whole[key]
+
+    def _per_segment(self, what: tuple, read) -> list:
+        """The concatenation of `read(leaf)` over the segments, each read once for as long as it lasts."""
+        if what not in self._whole:
+            parts = []
+            for segment_id, leaf, _offset in self.leaves:
+                key = (segment_id, *what)
+                if key not in self._segments:
+                    self._segments[key] = read(leaf)
+                parts.append(self._segments[key])
+            self._whole[what] = [item for part in parts for item in part] if len(parts) != 1 else parts[0]
+        return self._whole[what]
+
+    def values(self, name: str) -> list[str]:
+        """Each document's value of the text column `name` by document number ("" when empty there; a keyword
+        list as written, its values joined by commas), the same string object for the same value."""
+
+        def read(leaf) -> list[str]:
+            known = {}
+            values = []
+            for raw in leaf.column_reader(name, translate=False):
+                if raw not in known:
+                    known[raw] = raw.decode("utf-8")
+                values.append(known[raw])
+            return values
+
+        return self._per_segment(("values", name), read)
+
+    def numbers(self, name: str) -> list:
+        """Each document's number in the numeric (or date) column `name`, as Whoosh stores it."""
+        return self._per_segment(("numbers", name), lambda leaf: list(leaf.column_reader(name, translate=False)))
+
+    def terms(self, name: str) -> list[str]:
+        """The terms of field `name` (a keyword field's values)."""
+        key = ("terms", name)
+        if key not in self._whole:
+            self._whole[key] = [
+                term.decode("utf-8") if isinstance(term, bytes) else term for term in self.reader.lexicon(name)
+            ]
+        return self._whole[key]
+
+    def term_docs(self, name: str, term) -> frozenset:
+        """The documents holding `term` in field `name` (deleted ones may be among them)."""
+        key = ("term", name, term)
+        if key not in self._whole:
+            docs = set()
+            for segment_id, leaf, offset in self.leaves:
+                cached = (segment_id, *key)
+                if cached not in self._segments:
+                    try:
+                        self._segments[cached] = tuple(leaf.postings(name, term).all_ids())
+                    except TermNotFound:
+                        self._segments[cached] = ()
+                docs.update(docnum + offset for docnum in self._segments[cached])
+            self._whole[key] = frozenset(docs)
+        return self._whole[key]
+
+    def matching(self, query, within: set) -> set:
+        """The documents of `within` (live documents, such as a search's hits) that `query` finds, exactly as
+        searching it would: terms from their documents, ranges on dates from the hits' column values (a date
+        condition searched over the whole index reads every date's terms: the notices' status facet took eight
+        such searches per page), AND, OR and NOT from their parts; any other query is searched."""
+        from whoosh import query as q
+        from whoosh.fields import DATETIME
+
+        if not within:
+            return set()
+        if isinstance(query, q.And):
+            # Terms first: a condition on dates is then checked on the few documents left.
+            result = set(within)
+            for part in sorted(query.subqueries, key=lambda part: not isinstance(part, q.Term)):
+                result = self.matching(part, result)
+                if not result:
+                    break
+            return result
+        if isinstance(query, q.Or):
+            result = set()
+            for part in query.subqueries:
+                result |= self.matching(part, within)
+            return result
+        if isinstance(query, q.Not):
+            return within - self.matching(query.query, within)
+        if isinstance(query, q.Term):
+            return within.intersection(self.term_docs(query.fieldname, query.text))
+        schema = self.reader.schema
+        if (
+            type(query) is q.NumericRange
+            and query.fieldname in schema
+            and isinstance(schema[query.fieldname], DATETIME)
+            and self.has_column(query.fieldname)
+        ):
+            # The column holds each date as the number the range's bounds are (`datetime_to_long`); a document
+            # without a date holds the column's default there, which the range never matches.
+            numbers, missing = self.numbers(query.fieldname), schema[query.fieldname].column_type.default_value()
+            low, high = query.start, query.end
             return {
-                str(fields["django_id"]): frozenset(filter(None, str(fields.get("access") or "").split(",")))
-                for fields in searcher.documents(django_ct=content_type)
+                docnum
+                for docnum in within
+                if (number := numbers[docnum]) != missing
+                and (low is None or (number > low if query.startexcl else number >= low))
+                and (high is None or (number < high if query.endexcl else number <= high))
             }
-
-
-def _column_everywhere(reader, name: str) -> bool:
-    """Whether every segment of the index stores `name` as a column. Whoosh's reader says it has a column as soon
-    as one segment does, and then reads a document of an older segment in the wrong segment: an index written
-    before the column existed, then updated by the worker, must be read through the stored fields until rebuilt."""
-    return all(leaf.has_column(name) for leaf, _offset in reader.leaf_readers())
+        return within.intersection(self.searcher.docs_for_query(query))
 
 
 class FrenchWhooshEngine(WhooshEngine):
