@@ -257,6 +257,16 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
                 current.close()
         return self._current
 
+    def _parsed(self, condition: str):
+        """A facet's condition parsed, remembered: each page asks the same ones (the notices' statuses: eight, the
+        same all through a second)."""
+        parsed = self.__dict__.setdefault("_conditions", {})
+        if condition not in parsed:
+            if len(parsed) >= 256:
+                parsed.clear()
+            parsed[condition] = self.parser.parse(condition)
+        return parsed[condition]
+
     def corrections(self, words: list[str]) -> list[str]:
         """Each word, or the closest word of the spelling dictionary (titles' words) when the word is not in it."""
         snapshot = self._snapshot()
@@ -298,8 +308,6 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
         before the access column existed (the caller then searches through haystack until `rebuild_index`)."""
         from collections import Counter
 
-        from whoosh.searching import ResultsPage
-
         snapshot = self._snapshot()
         found = {"results": [], "hits": 0, "page": 1, "counts": {}}
         parsed = self.parser.parse(text)
@@ -323,7 +331,7 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
             values = snapshot.values(name)
             base = [docnum for docnum in base if value in values[docnum].split(",")]
         for condition in conditions:
-            kept = snapshot.matching(self.parser.parse(condition), set(base))
+            kept = snapshot.matching(self._parsed(condition), set(base))
             base = [docnum for docnum in base if docnum in kept]
         types = snapshot.values(DJANGO_CT)
         if registered is not None:  # documents of a model no longer indexed (left until `rebuild_index`)
@@ -340,7 +348,9 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
         sort = {"sortedby": sort_by.lstrip("-"), "reverse": sort_by.startswith("-")} if sort_by else {}
         # Whoosh's own top-N search (not ExactCountSearcher's): the filter holds exactly the documents to rank.
         results = Searcher.search(searcher, parsed, filter=chosen, limit=page * page_length, **sort)
-        processed = self._process_results(ResultsPage(results, page, page_length), query_string=text)
+        # The page's hits only: Whoosh's ResultsPage counts every hit again (a second pass over the words' documents).
+        hits = _Hits(results[(page - 1) * page_length : page * page_length])
+        processed = self._process_results(hits, query_string=text)
         found.update(results=processed["results"], hits=len(narrowed), page=page)
         return found
 
@@ -366,7 +376,7 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
                     counts[name][term] = matched
         for name, choices in queries.items():
             counts[name] = {
-                value: len(snapshot.matching(self.parser.parse(condition), hits)) if hits else 0
+                value: len(snapshot.matching(self._parsed(condition), hits)) if hits else 0
                 for value, condition in choices.items()
             }
         return counts
@@ -416,6 +426,13 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
             str(fields["django_id"]): frozenset(filter(None, str(fields.get("access") or "").split(",")))
             for fields in self._snapshot().searcher.documents(django_ct=content_type)
         }
+
+
+class _Hits(list):
+    """Whoosh hits as haystack's `_process_results` reads a page of them."""
+
+    def score(self, n: int) -> float:
+        return self[n].score
 
 
 def _index_state(index) -> tuple | None:

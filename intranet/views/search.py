@@ -10,6 +10,7 @@
   others, the type facet counts every type for the other choices.
 """
 
+import functools
 import logging
 import re
 from urllib.parse import urlencode
@@ -218,6 +219,13 @@ def facet_counts(base, narrowed, type_chosen: bool, extra_facets: list, options=
 
 def _exact(value: str) -> Raw:
     return Raw(f'"{value}"')
+
+
+@functools.lru_cache(maxsize=64)
+def _result_template(app_label: str, model_name: str) -> str:
+    """The template showing a hit's details: its type's own, else the default one (chosen once per type)."""
+    names = [f"search/results/{app_label}/{model_name}.html", "search/results/default.html"]
+    return select_template(names).template.name
 
 
 def hit_url(obj, request=None) -> str:
@@ -485,9 +493,7 @@ class SearchView(TemplateView):
         """What the list shows of one hit: its type, link, title, highlighted excerpt and its type's details."""
         obj = result.object
         app_label, model_name = result.app_label, result.model_name
-        template = select_template(
-            [f"search/results/{app_label}/{model_name}.html", "search/results/default.html"]
-        ).template.name
+        template = _result_template(app_label, model_name)
         return {
             "result": result,
             "object": obj,
