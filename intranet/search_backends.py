@@ -391,10 +391,10 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
         the hits among each value's documents (few values, short postings). `queries` maps a facet to {value:
         query string} (« open for bids »: a date condition), counted among the hits."""
         names = [*fields, *queries]
+        snapshot = self._snapshot()
         parsed = self.parser.parse(query_string)
         if parsed is None or not names:
             return {name: {} for name in names}
-        snapshot = self._snapshot()
         return self._count_facets(snapshot, set(snapshot.searcher.docs_for_query(parsed)), fields, queries)
 
     def document_pks(self, query_string: str, content_type: str) -> list[str]:
@@ -402,10 +402,10 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
         read from the `django_id` column rather than from each hit's stored fields."""
         from whoosh.query import And, Term
 
+        snapshot = self._snapshot()
         parsed = self.parser.parse(query_string)
         if parsed is None:
             return []
-        snapshot = self._snapshot()
         searcher = snapshot.searcher
         docnums = list(searcher.docs_for_query(And([parsed, Term(DJANGO_CT, content_type)])))
         if snapshot.has_column(DJANGO_ID):

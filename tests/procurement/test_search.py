@@ -212,3 +212,17 @@ def test_the_status_facet_counted_on_the_hits_agrees_with_searching_each_status(
             assert shown == searched[str(status_choices()[value][0])], value
     assert counted == {label: count for label, count in searched.items() if count}
     assert sum(counted.values()) > 8  # « open for bids » overlaps the two « open » statuses
+
+
+def test_keywords_and_counts_work_in_a_process_that_never_searched_before(make_notice):
+    """A server process (or thread) whose first use of the index is the notice list's keywords, or a count of
+    facets, opens the index itself (the live server's thread met an index not opened yet)."""
+    from intranet.search import matching_pks
+
+    notice = make_notice("Porphyre bleu")
+    connections["default"].get_backend().update(notice_index(), [notice])
+    connections["default"].reset_sessions()  # a backend that has not opened the index yet
+    assert matching_pks(NoticePage, "porphyre") == [str(notice.pk)]
+    connections["default"].reset_sessions()
+    counts = connections["default"].get_backend().facet_counts("porphyre", {"django_ct": False}, {})
+    assert counts == {"django_ct": {"procurement.noticepage": 1}}
