@@ -181,6 +181,7 @@ def search_status_label(value):
     return status_choices()[value][0]
 
 
+@pytest.mark.usefixtures("empty_search_index")
 def test_the_status_facet_counted_on_the_hits_agrees_with_searching_each_status(client, make_notice):
     """The page counts each status on its hits' deadlines (no search per status): the same counts as searching
     each status's condition over the index, deadlines a second before, at and after the moment included."""
@@ -214,6 +215,7 @@ def test_the_status_facet_counted_on_the_hits_agrees_with_searching_each_status(
     assert sum(counted.values()) > 8  # « open for bids » overlaps the two « open » statuses
 
 
+@pytest.mark.usefixtures("empty_search_index")
 def test_keywords_and_counts_work_in_a_process_that_never_searched_before(make_notice):
     """A server process (or thread) whose first use of the index is the notice list's keywords, or a count of
     facets, opens the index itself (the live server's thread met an index not opened yet)."""
