@@ -10,8 +10,8 @@ notes generated in bulk up to `--documents` searchable documents in all, French 
 - Query: the search page (`/recherche/?q=…`, in-process Django client, logged in as a demo buyer: access
   filters, facets, excerpts, database re-check, template) for 20 typical French queries, p50 and p99, against a
   raw Whoosh query of the same words on the same index returning its first 20 hits' stored fields. Goal: page
-  p50 within 2× of raw. Measured as `update_index` leaves the index (one segment per batch) and after the merge
-  the nightly reconciliation does.
+  p50 within 2× of raw. Measured as `update_index` leaves the index (one segment: it commits its whole run once)
+  and after the merge the nightly reconciliation does (which rewrites that segment).
 
 JSON: var/bench/search.json.
 
@@ -244,7 +244,7 @@ def main() -> None:
     raw_seconds, raw_documents = index_raw(args.batch)
     ours_seconds = index_ours(args.batch)
     ours_rate, raw_rate = total / ours_seconds, raw_documents / raw_seconds
-    page_segments = query_page(args.repeat)  # as update_index left it: one segment per batch written
+    page_segments = query_page(args.repeat)  # as update_index left it: one segment, one commit for the whole run
     from haystack import connections
 
     started = time.perf_counter()

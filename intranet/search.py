@@ -8,6 +8,7 @@ objects may index new ones in batches itself: it marks the instance `search_inde
 creating it (later saves and deletes still go through here).
 """
 
+import functools
 import itertools
 import logging
 import re
@@ -193,9 +194,29 @@ def remove_on_commit(identifier: str) -> None:
 MAX_ATTEMPTS = 6  # a batch that fails is retried after 10 s, 20 s, 40 s... then left to the nightly reconciliation
 
 
+def _writing(backend):
+    """One index write for everything in the block (`FrenchWhooshSearchBackend.writing`: one commit, one new
+    segment), or nothing special with another engine."""
+    from contextlib import nullcontext
+
+    return backend.writing() if hasattr(backend, "writing") else nullcontext()
+
+
 def _write_batch(updates: list[list[str]], removals: list[str]) -> dict[str, int]:
-    unified = connections["default"].get_unified_index()
     backend = connections["default"].get_backend()
+    with _writing(backend):
+        done = _write_updates(backend, updates, removals)
+    if done["updated"] or done["removed"]:
+        # Pages that list the engine's hits (the notice list's keywords) were kept from before this write: a new
+        # content generation lets the page caches build them again.
+        from intranet.page_cache import record_change
+
+        record_change()
+    return done
+
+
+def _write_updates(backend, updates: list[list[str]], removals: list[str]) -> dict[str, int]:
+    unified = connections["default"].get_unified_index()
     by_model: dict[str, list[str]] = {}
     for label, pk in updates:
         by_model.setdefault(label, []).append(pk)
@@ -214,18 +235,12 @@ def _write_batch(updates: list[list[str]], removals: list[str]) -> dict[str, int
         kept = {str(instance.pk) for instance in instances}
         gone |= {f"{model._meta.app_label}.{model._meta.model_name}.{pk}" for pk in pks if pk not in kept}
     _remove(backend, sorted(gone))
-    if written or gone:
-        # Pages that list the engine's hits (the notice list's keywords) were kept from before this write: a new
-        # content generation lets the page caches build them again.
-        from intranet.page_cache import record_change
-
-        record_change()
     return {"updated": written, "removed": len(gone)}
 
 
 def _remove(backend, identifiers: list[str]) -> None:
     if hasattr(backend, "remove_documents"):
-        backend.remove_documents(identifiers)  # Whoosh: one write, waiting for the lock if another writer has it
+        backend.remove_documents(identifiers)  # Whoosh: in the block's write, waiting for the lock if another has it
     else:
         for identifier in identifiers:
             backend.remove(identifier)
@@ -318,7 +333,8 @@ def reconcile_search_index() -> dict[str, dict[str, int]]:
     backend = connections["default"].get_backend()
     previous, backend.silently_fail = backend.silently_fail, False  # a failed write fails the task, not the report
     try:
-        report = _reconcile(unified, backend)
+        with _writing(backend):
+            report = _reconcile(unified, backend)
     finally:
         backend.silently_fail = previous
     if report:
@@ -411,15 +427,47 @@ def _passages(text: str, terms: frozenset[str], length: int) -> str:
     return " … ".join(text[begin:end] for begin, end in windows)
 
 
+@functools.lru_cache(maxsize=100_000)
+def _french_stem(word: str) -> str:
+    """The French Snowball stem of a lower-cased word, remembered (the stemmer costs tens of microseconds a word;
+    the same words come back from page to page)."""
+    from whoosh.lang import stemmer_for_language
+
+    return stemmer_for_language("fr")(word)
+
+
+def _excerpt_analyzer(terms: frozenset[str]):
+    """The index's French analysis (`french_analyzer`) for finding `terms` in a text: the same words, and a word
+    is the same term for both, but only words that may be one of `terms` are stemmed; the others are only folded,
+    which is enough to tell they are none of them. Stemming changes a word from its third letter on (the French
+    stemmer's regions start there at the soonest) but for a last « s », so a folded stem starts with its word's
+    first two folded letters, or is its first letter: a word starting otherwise cannot be a term."""
+    from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter
+    from whoosh.support.charset import accent_map
+
+    from intranet.search_backends import FRENCH_STOP_WORDS
+
+    starts = frozenset(term[:2] for term in terms)
+
+    class StemIfMaybeATerm(Filter):
+        def __call__(self, tokens):
+            for token in tokens:
+                folded = token.text.translate(accent_map)
+                if not token.stopped and (folded[:2] in starts or folded[:1] in starts):
+                    folded = _french_stem(token.text).translate(accent_map)
+                token.text = folded
+                yield token
+
+    return RegexTokenizer() | LowercaseFilter() | StopFilter(stoplist=FRENCH_STOP_WORDS, minsize=1) | StemIfMaybeATerm()
+
+
 def excerpt(text: str, terms: frozenset[str], length: int = 240) -> str:
     """Safe HTML: the passage of `text` that holds the most searched words, each in `<mark>`; "" when none is found.
 
-    Whoosh's highlighter with the index's own analyzer, so « marchés » in the text is marked for « marche » in
-    the query; it escapes the text around the marks."""
+    Whoosh's highlighter with the index's own analysis (`_excerpt_analyzer`), so « marchés » in the text is
+    marked for « marche » in the query; it escapes the text around the marks."""
     from django.utils.safestring import mark_safe
     from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
-
-    from intranet.search_backends import french_analyzer
 
     text = " ".join((text or "")[:EXCERPT_SOURCE_CHARS].split())
     if not text or not terms:
@@ -427,10 +475,11 @@ def excerpt(text: str, terms: frozenset[str], length: int = 240) -> str:
     formatter = HtmlFormatter(tagname="mark", between=" … ", classname="", termclass="")
     formatter.template = "<%(tag)s>%(t)s</%(tag)s>"
     fragmenter = ContextFragmenter(maxchars=length, surround=length // 3)
+    analyzer = _excerpt_analyzer(terms)
     passages = _passages(text, terms, length)
-    found = highlight(passages, terms, french_analyzer(), fragmenter, formatter, top=2)
+    found = highlight(passages, terms, analyzer, fragmenter, formatter, top=2)
     if not found and passages is not text:  # the letters were there, not the word: look through the whole text
-        found = highlight(text, terms, french_analyzer(), fragmenter, formatter, top=2)
+        found = highlight(text, terms, analyzer, fragmenter, formatter, top=2)
     return mark_safe(found)  # noqa: S308 - Whoosh's formatter escapes the text around the marks
 
 

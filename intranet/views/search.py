@@ -10,6 +10,7 @@
   others, the type facet counts every type for the other choices.
 """
 
+import functools
 import logging
 import re
 from urllib.parse import urlencode
@@ -40,11 +41,15 @@ SUGGESTIONS = 8  # titles suggested as one types in the header's search box
 def reader_keys(request) -> list[str]:
     """The access keys the reader holds: "public" and those the apps' `search_access_keys` hooks give (readable
     forum categories, guide audiences, workspaces and channels). A document is found only by a reader holding
-    one of its keys (`intranet.search.SiteDocument.access`)."""
-    keys = ["public"]
-    for give in hooks.get_hooks("search_access_keys"):
-        keys.extend(give(request))
-    return keys
+    one of its keys (`intranet.search.SiteDocument.access`). Asked once per request and reader."""
+    user = getattr(request, "user", None)
+    known = getattr(request, "_search_reader_keys", None)
+    if known is None or known[0] is not user:
+        keys = ["public"]
+        for give in hooks.get_hooks("search_access_keys"):
+            keys.extend(give(request))
+        known = request._search_reader_keys = (user, keys)
+    return list(known[1])
 
 
 def for_reader(request, sqs: SearchQuerySet) -> SearchQuerySet:
@@ -180,14 +185,16 @@ def _query_string(condition) -> str:
     return SearchQuerySet().filter(condition).query.build_query()
 
 
-def facet_counts(base, narrowed, type_chosen: bool, extra_facets: list) -> dict[str, dict[str, int]]:
+def facet_counts(base, narrowed, type_chosen: bool, extra_facets: list, options=None) -> dict[str, dict]:
     """{facet: {value: count}} for the type (counted on `base`: every type for the other choices), organization,
     year and the apps' facets (counted on `narrowed`). With Whoosh in one or two searches (`facet_counts` of
-    intranet.search_backends); with another engine through haystack's facets and a count per choice."""
+    intranet.search_backends); with another engine through haystack's facets and a count per choice. `options`
+    gives a facet's choices (the view's, asked once per request), else `facet.choices()`."""
     from haystack import connections
 
+    options = options or (lambda facet: facet.choices())
     fields = {"organization": False, "year": False, **{facet.field: True for facet in extra_facets if facet.field}}
-    choices = {facet.param: facet.choices() for facet in extra_facets if facet.choices}
+    choices = {facet.param: options(facet) for facet in extra_facets if facet.choices}
     backend = connections["default"].get_backend()
     if hasattr(backend, "facet_counts"):
         queries = {
@@ -212,6 +219,13 @@ def facet_counts(base, narrowed, type_chosen: bool, extra_facets: list) -> dict[
 
 def _exact(value: str) -> Raw:
     return Raw(f'"{value}"')
+
+
+@functools.lru_cache(maxsize=64)
+def _result_template(app_label: str, model_name: str) -> str:
+    """The template showing a hit's details: its type's own, else the default one (chosen once per type)."""
+    names = [f"search/results/{app_label}/{model_name}.html", "search/results/default.html"]
+    return select_template(names).template.name
 
 
 def hit_url(obj, request=None) -> str:
@@ -278,35 +292,47 @@ class SearchView(TemplateView):
         facets = registered_facets()
         for facet in facets:
             value = params.get(facet.param, "")
-            valid = value in facet.choices() if facet.choices else bool(FACET_VALUE.fullmatch(value))
+            valid = value in self.options(facet) if facet.choices else bool(FACET_VALUE.fullmatch(value))
             choice[facet.param] = value if valid else ""
         context.update(self.search(raw_query, terms, choice, types, facets))
         return context
 
+    def options(self, facet) -> dict:
+        """A facet's `choices()` ({value: (label, condition)}), asked once per request (conditions on the time
+        of day, such as « open for bids », are the same throughout the page)."""
+        known = self.__dict__.setdefault("_options", {})
+        if facet.param not in known:
+            known[facet.param] = facet.choices()
+        return known[facet.param]
+
+    def condition(self, facet, value: str):
+        """The engine condition (SQ) of choosing `value` in `facet`."""
+        return self.options(facet)[value][1] if facet.choices else SQ(**{facet.field: _exact(value)})
+
     def search(self, query: str, terms, choice: dict, types: dict, extra_facets: list) -> dict:
         try:
-            base = reader_query(self.request, query)
-            if choice["organization"]:
-                base = base.filter(SQ(organization=_exact(choice["organization"])))
-            if choice["year"]:
-                base = base.filter(SQ(year=_exact(choice["year"])))
-            for facet in extra_facets:
-                value = choice[facet.param]
-                if value:
-                    condition = facet.choices()[value][1] if facet.choices else SQ(**{facet.field: _exact(value)})
-                    base = base.filter(condition)
-            narrowed = base.filter(django_ct=_exact(choice["type"])) if choice["type"] else base
             found = self.find(query, choice, extra_facets)
             if found is not None:
                 page, hits, counts = found
             else:
+                base = reader_query(self.request, query)
+                if choice["organization"]:
+                    base = base.filter(SQ(organization=_exact(choice["organization"])))
+                if choice["year"]:
+                    base = base.filter(SQ(year=_exact(choice["year"])))
+                for facet in extra_facets:
+                    if choice[facet.param]:
+                        base = base.filter(self.condition(facet, choice[facet.param]))
+                narrowed = base.filter(django_ct=_exact(choice["type"])) if choice["type"] else base
                 sqs = narrowed.order_by(SORTS[choice["sort"]]) if SORTS[choice["sort"]] else narrowed
                 one_pass = _OnePass(sqs.load_all())
                 one_pass.ask(self.request.GET.get("page"))
                 page = Paginator(one_pass, RESULTS_PER_PAGE).get_page(self.request.GET.get("page"))
                 hits = list(page.object_list)
                 counts = (
-                    facet_counts(base, narrowed, bool(choice["type"]), extra_facets) if page.paginator.count else {}
+                    facet_counts(base, narrowed, bool(choice["type"]), extra_facets, self.options)
+                    if page.paginator.count
+                    else {}
                 )
             type_counts = counts.get("django_ct", {})
             facets = {name: sorted(values.items(), key=lambda item: -item[1]) for name, values in counts.items()}
@@ -348,7 +374,8 @@ class SearchView(TemplateView):
         for facet in facets:
             if facet.choices:
                 found = counts.get(facet.param, {})
-                pairs = [(value, label, found.get(value, 0)) for value, (label, _condition) in facet.choices().items()]
+                options = self.options(facet).items()
+                pairs = [(value, label, found.get(value, 0)) for value, (label, _condition) in options]
             else:
                 found = counts.get(facet.field, {})
                 values = sorted(((str(value), count) for value, count in found.items() if value), key=lambda i: -i[1])
@@ -378,12 +405,9 @@ class SearchView(TemplateView):
         backend = connections["default"].get_backend()
         if not hasattr(backend, "find") or hooks.get_hooks("narrow_search_query"):
             return None
-        conditions = []
-        for facet in extra_facets:
-            value = choice[facet.param]
-            if value:
-                condition = facet.choices()[value][1] if facet.choices else SQ(**{facet.field: _exact(value)})
-                conditions.append(_query_string(condition))
+        conditions = [
+            _query_string(self.condition(facet, choice[facet.param])) for facet in extra_facets if choice[facet.param]
+        ]
         try:
             number = max(1, int(self.request.GET.get("page") or 1))
         except ValueError:
@@ -400,7 +424,7 @@ class SearchView(TemplateView):
             page_length=RESULTS_PER_PAGE,
             fields={"organization": False, "year": False, **{f.field: True for f in extra_facets if f.field}},
             queries={
-                facet.param: {value: _query_string(condition) for value, (_label, condition) in facet.choices().items()}
+                facet.param: {value: _query_string(option[1]) for value, option in self.options(facet).items()}
                 for facet in extra_facets
                 if facet.choices
             },
@@ -469,9 +493,7 @@ class SearchView(TemplateView):
         """What the list shows of one hit: its type, link, title, highlighted excerpt and its type's details."""
         obj = result.object
         app_label, model_name = result.app_label, result.model_name
-        template = select_template(
-            [f"search/results/{app_label}/{model_name}.html", "search/results/default.html"]
-        ).template.name
+        template = _result_template(app_label, model_name)
         return {
             "result": result,
             "object": obj,

@@ -30,3 +30,36 @@ def test_short_texts_and_unfoldable_letters_are_analysed_whole():
     assert _passages("Court texte.", query_terms("texte"), 240) == "Court texte."
     text = "Sans rapport. " * 400 + "Une œuvre d'art."
     assert "<mark>œuvre</mark>" in excerpt(text, query_terms("œuvre"))
+
+
+CORPUS = (
+    "Les marchés publics de la commune : l'appel d'offres ouvert, les accords-cadres et la procédure adaptée (MAPA). "
+    "Un avis d'appel public à la concurrence précise les critères d'attribution, les pénalités de retard, les "
+    "variantes et l'allotissement ; les candidats déposent leur offre avant la date limite. Œuvres d'art, écoles, "
+    "hôpitaux, lycées : énergie, électricité, chauffage, entretien des espaces verts, restauration scolaire, "
+    "nettoyage des locaux. Es-tu sûr ? Ils ont dû négocier ; elles négocièrent les prix unitaires des bordereaux. "
+    "Yeux, aïeux, qu'il soit, jusqu'à l'été 2027-T0001 : sous-traitance, dématérialisation, DUME, CCAP, CCTP."
+)
+
+
+def test_excerpts_mark_exactly_what_the_index_analysis_finds():
+    """Excerpts stem only the words that may be a searched term: they mark exactly what highlighting with the
+    index's whole analysis marks, for every word of a French text searched on its own or with another."""
+    from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
+
+    from intranet.search_backends import french_analyzer
+
+    def whole_analysis(text, terms):
+        formatter = HtmlFormatter(tagname="mark", between=" … ", classname="", termclass="")
+        formatter.template = "<%(tag)s>%(t)s</%(tag)s>"
+        return highlight(text, terms, french_analyzer(), ContextFragmenter(maxchars=240, surround=80), formatter, top=2)
+
+    words = sorted(set(CORPUS.replace("'", " ").replace("’", " ").split()))
+    searches = [*words, *(f"{a} {b}" for a, b in zip(words, reversed(words), strict=True))]
+    compared = 0
+    for search in searches:
+        terms = query_terms(search)
+        if terms:
+            assert excerpt(CORPUS, terms) == whole_analysis(CORPUS, terms), search
+            compared += 1
+    assert compared > 100 and "<mark>négocièrent</mark>" in excerpt(CORPUS, query_terms("négociation"))

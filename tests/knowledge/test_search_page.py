@@ -558,3 +558,63 @@ def test_an_index_written_before_the_access_column_still_gives_each_reader_what_
     backend.optimize()  # the nightly merge: one segment, the old documents with empty column values
     assert search(visitor, q="zircon")[:2] == (sorted([public.title, later.title]), 2)
     assert search(reader, q="zircon")[:2] == (sorted([private.title, public.title, later.title]), 3)
+
+
+def _as_another_process(write) -> None:
+    """Run `write(backend)` with a backend of its own (haystack's are per thread), as the worker would: the page's
+    backend, which keeps the index open between searches, hears nothing of it but what the index says."""
+    import threading
+
+    errors = []
+
+    def run():
+        try:
+            write(connections["default"].get_backend())
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    assert errors == []
+
+
+def test_the_page_sees_at_once_what_the_worker_writes_and_removes(client, make_guide):
+    """The index is kept open between searches: a document the worker adds is found by the next search, and one
+    it removes (still live in the database: only the index says it is gone) is neither shown nor counted."""
+    first = make_guide("Porphyre rouge")
+    index_now(first)
+    assert search(client, q="porphyre")[:2] == (["Porphyre rouge"], 1)
+    second = make_guide("Porphyre vert")
+    index_now()  # publication dates, as the worker's queryset reads them
+    guides = list(GuidePage.objects.filter(pk__in=[first.pk, second.pk]).prefetch_related("tags"))
+    index = connections["default"].get_unified_index().get_index(GuidePage)
+
+    _as_another_process(lambda backend: backend.update(index, [guide for guide in guides if guide.pk == second.pk]))
+    assert search(client, q="porphyre")[:2] == (["Porphyre rouge", "Porphyre vert"], 2)
+
+    _as_another_process(lambda backend: backend.remove_documents([f"knowledge.guidepage.{first.pk}"]))
+    titles, count, response = search(client, q="porphyre")
+    assert (titles, count) == (["Porphyre vert"], 1)
+    assert [entry["count"] for entry in response.context["type_facet"]] == [1]
+
+
+def test_the_page_sees_an_index_cleared_and_written_again_to_the_same_generation(client, make_guide):
+    """A rebuild clears the index (its files deleted) and writes it again: the generation numbers start again, so
+    the same number does not mean the same index."""
+    old, new = make_guide("Porphyre ancien"), make_guide("Porphyre nouveau")
+    index_now()
+    guides = {guide.pk: guide for guide in GuidePage.objects.prefetch_related("tags")}
+    index = connections["default"].get_unified_index().get_index(GuidePage)
+    backend = connections["default"].get_backend()
+    backend.update(index, [guides[old.pk]])
+    generation = backend.index.latest_generation()
+    assert search(client, q="porphyre")[:2] == (["Porphyre ancien"], 1)
+
+    def rebuild(other):
+        other.clear()
+        other.update(index, [guides[new.pk]])
+
+    _as_another_process(rebuild)
+    assert backend.index.latest_generation() == generation
+    assert search(client, q="porphyre")[:2] == (["Porphyre nouveau"], 1)

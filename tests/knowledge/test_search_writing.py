@@ -344,3 +344,70 @@ def test_a_save_made_by_another_commit_callback_is_indexed_too(transactional_db,
     second = Topic.objects.get(title="Dolomite rappel")
     assert indexed(Topic) == {first.pk, second.pk}
     assert sum(len(updates) for updates, _removals in enqueued) == 2
+
+
+def _segments() -> list:
+    backend = connections["default"].get_backend()
+    return backend.index._read_toc().segments
+
+
+def test_update_index_writes_its_whole_run_in_one_commit_that_plain_whoosh_reads(make_guide, buyer):
+    """Batches of one, two models: one segment at the end (haystack committed each batch, and Whoosh merged the
+    small segments each time), which Whoosh alone opens and searches, without this project's classes."""
+    from django.core.management import call_command
+    from whoosh import index as whoosh_index
+    from whoosh.codec.whoosh3 import W3Codec
+    from whoosh.qparser import QueryParser
+
+    guides = [make_guide(f"Calcaire {n}") for n in range(3)]
+    category = Category.objects.create(name="Général", slug="general-u")
+    topic = Topic.objects.create(category=category, author=buyer, title="Calcaire du forum", last_post_at=now())
+    call_command("update_index", verbosity=0, batchsize=1)
+
+    assert len(_segments()) == 1 and type(_segments()[0].codec()) is W3Codec
+    assert indexed(GuidePage) == {guide.pk for guide in guides} and indexed(Topic) == {topic.pk}
+    plain = whoosh_index.open_dir(connections["default"].get_backend().path)
+    with plain.searcher() as searcher:
+        query = QueryParser("text", schema=plain.schema).parse("calcaire")
+        assert len(searcher.search(query, limit=None)) == 4
+
+
+def test_update_index_failing_midway_leaves_the_index_as_it_was(monkeypatch, make_guide):
+    """Nothing of a run that fails is written: the index keeps what it held, and its lock is released."""
+    from django.core.management import call_command
+
+    from knowledge.search_indexes import GuidePageIndex
+
+    kept = make_guide("Calcaire gardé")
+    call_command("update_index", verbosity=0)
+    others = [make_guide(f"Calcaire {n}") for n in range(3)]
+    real = GuidePageIndex.prepare_text
+
+    def broken(self, guide):
+        if guide.pk == others[2].pk:
+            raise RuntimeError("a template that fails")
+        return real(self, guide)
+
+    monkeypatch.setattr(GuidePageIndex, "prepare_text", broken)
+    with pytest.raises(RuntimeError):
+        call_command("update_index", verbosity=0, batchsize=1, max_retries=1)
+    assert indexed(GuidePage) == {kept.pk}
+    monkeypatch.setattr(GuidePageIndex, "prepare_text", real)
+    call_command("update_index", verbosity=0)  # the lock was released
+    assert indexed(GuidePage) == {kept.pk, *(guide.pk for guide in others)}
+
+
+def test_a_worker_task_writes_its_updates_and_removals_in_one_commit(make_guide, buyer):
+    gone, changed = make_guide("Calcaire ancien"), make_guide("Calcaire changé")
+    backend = connections["default"].get_backend()
+    backend.update(connections["default"].get_unified_index().get_index(GuidePage), [gone, changed])
+    category = Category.objects.create(name="Général", slug="general-t")
+    topic = Topic.objects.create(category=category, author=buyer, title="Calcaire du forum", last_post_at=now())
+    generation = backend.index.latest_generation()
+
+    search.update_search_index_batch.call(
+        [[GuidePage._meta.label, str(changed.pk)], [Topic._meta.label, str(topic.pk)]],
+        [f"knowledge.guidepage.{gone.pk}"],
+    )
+    assert backend.index.latest_generation() == generation + 1
+    assert indexed(GuidePage) == {changed.pk} and indexed(Topic) == {topic.pk}

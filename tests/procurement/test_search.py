@@ -179,3 +179,52 @@ def search_status_label(value):
     from procurement.search_hooks import status_choices
 
     return status_choices()[value][0]
+
+
+@pytest.mark.usefixtures("empty_search_index")
+def test_the_status_facet_counted_on_the_hits_agrees_with_searching_each_status(client, make_notice):
+    """The page counts each status on its hits' deadlines (no search per status): the same counts as searching
+    each status's condition over the index, deadlines a second before, at and after the moment included."""
+    import datetime
+
+    from django.urls import reverse
+    from django.utils import timezone
+    from haystack.query import SearchQuerySet
+
+    from procurement.search_hooks import status_choices
+
+    # The conditions compare with the moment to the second: deadlines at its bounds and just beyond.
+    now = timezone.now().replace(microsecond=0)
+    day = datetime.timedelta(days=1)
+    bounds = [datetime.timedelta(microseconds=n) for n in (-1, 0, 999_999, 1_000_000)]
+    for n, (questions, bids) in enumerate([*((bound, day) for bound in bounds), *((-day, bound) for bound in bounds)]):
+        make_notice(f"Porphyre {n}", questions_deadline=now + questions, bids_deadline=now + bids)
+    index = notice_index()
+    connections["default"].get_backend().update(index, list(index.index_queryset()))
+    with time_machine.travel(now, tick=False):
+        response = client.get(reverse("search"), {"q": "porphyre"})
+        counted = {entry["label"]: entry["count"] for entry in response.context["extra_facets"][0]["entries"]}
+        searched = {
+            str(label): SearchQuerySet().auto_query("porphyre").filter(condition).count()
+            for label, condition in status_choices().values()
+        }
+        for value in status_choices():
+            shown = client.get(reverse("search"), {"q": "porphyre", "statut": value}).context["result_count"]
+            assert shown == searched[str(status_choices()[value][0])], value
+    assert counted == {label: count for label, count in searched.items() if count}
+    assert sum(counted.values()) > 8  # « open for bids » overlaps the two « open » statuses
+
+
+@pytest.mark.usefixtures("empty_search_index")
+def test_keywords_and_counts_work_in_a_process_that_never_searched_before(make_notice):
+    """A server process (or thread) whose first use of the index is the notice list's keywords, or a count of
+    facets, opens the index itself (the live server's thread met an index not opened yet)."""
+    from intranet.search import matching_pks
+
+    notice = make_notice("Porphyre bleu")
+    connections["default"].get_backend().update(notice_index(), [notice])
+    connections["default"].reset_sessions()  # a backend that has not opened the index yet
+    assert matching_pks(NoticePage, "porphyre") == [str(notice.pk)]
+    connections["default"].reset_sessions()
+    counts = connections["default"].get_backend().facet_counts("porphyre", {"django_ct": False}, {})
+    assert counts == {"django_ct": {"procurement.noticepage": 1}}

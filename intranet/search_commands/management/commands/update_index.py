@@ -1,9 +1,15 @@
 """haystack's `update_index` with a progress bar per model: how many documents are written, how fast, and when it
-will end. `rebuild_index` runs this command too. Quiet with `-v 0`; haystack's own lines with `-v 2`."""
+will end. `rebuild_index` runs this command too. Quiet with `-v 0`; haystack's own lines with `-v 2`.
+
+With Whoosh the whole run goes through one writer, committed once at the end (`FrenchWhooshSearchBackend.writing`):
+haystack commits each batch, and Whoosh merges the small segments at each commit, which made indexing 100,000
+documents half as fast as writing them at once. What the run writes is searchable when it ends."""
 
 import sys
 import time
+from contextlib import ExitStack
 
+from haystack import connections as haystack_connections
 from haystack.management.commands import update_index as haystack_update_index
 
 BAR_WIDTH = 30
@@ -50,6 +56,12 @@ class Command(haystack_update_index.Command):
 
         haystack_update_index.do_update = do_update
         try:
-            return super().handle(**options)
+            with ExitStack() as stack:
+                if not options.get("workers"):  # haystack's worker processes have backends of their own
+                    for alias in options.get("using") or haystack_connections.connections_info:
+                        backend = haystack_connections[alias].get_backend()
+                        if hasattr(backend, "writing"):
+                            stack.enter_context(backend.writing())
+                return super().handle(**options)
         finally:
             haystack_update_index.do_update = real_do_update
