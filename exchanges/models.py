@@ -178,6 +178,7 @@ class Act(models.Model):
             # The register and the inbox, latest first (drafts first in the register), read page by page.
             models.Index(fields=["sender", "-sent_at", "-id"], name="act_register_order"),
             models.Index(fields=["authority", "-sent_at", "-id"], name="act_inbox_order"),
+            models.Index(fields=["authority", "year"], name="act_inbox_years"),
             models.Index(fields=["sender", "status", "sent_at"]),
             models.Index(fields=["authority", "status", "sent_at"]),
             models.Index(fields=["sender", "is_public", "acknowledged_at"]),
