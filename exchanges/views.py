@@ -59,6 +59,16 @@ def apply(form, write):
         return None
 
 
+def attempt(write) -> tuple[object, list[str]]:
+    """Run an action that has no form (a button): its result, or None and the refusal's messages."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        return write(), []
+    except ValidationError as error:
+        return None, list(error.messages)
+
+
 class IndexView(LoginRequiredMixin, View):
     """Where a person starts: the registers of their bodies, the inboxes of their authorities."""
 
@@ -68,7 +78,8 @@ class IndexView(LoginRequiredMixin, View):
         authorities = list(Authority.objects.filter(pk__in=access.authority_ids(user)).select_related("organization"))
         if not bodies and not authorities:
             raise PermissionDenied
-        organizations = Organization.objects.filter(pk__in=bodies).order_by("name")
+        # A prefecture or Treasury service is a body for the core, but sends no act: its people see its inbox only.
+        organizations = Organization.objects.filter(pk__in=bodies).exclude(authorities__isnull=False).order_by("name")
         transmitting = access.transmitting_body_ids(user)
         return render(
             request,
@@ -391,9 +402,9 @@ class ActFilesView(ActMixin, View):
                 file_id = int(request.POST["remove"])
             except ValueError:
                 raise Http404 from None
-            form = AnnexForm()
-            if apply(form, lambda: actions.do_remove_file(request.user, self.act, file_id)) is None and form.errors:
-                messages.error(request, " ".join(form.non_field_errors()))
+            _done, refused = attempt(lambda: actions.do_remove_file(request.user, self.act, file_id))
+            if refused:
+                messages.error(request, " ".join(refused))
             else:
                 messages.success(request, _("The file is removed from the draft."))
             return self.back("#files")
@@ -422,12 +433,9 @@ class ActFilesView(ActMixin, View):
 class TransmitView(ActMixin, View):
     def post(self, request, act_id):
         access.require_transmitter(request.user, self.act)
-        form = MessageForm()
-        act = apply(form, lambda: actions.do_transmit(request.user, self.act, request=request))
+        act, refused = attempt(lambda: actions.do_transmit(request.user, self.act, request=request))
         if act is None:
-            return render(
-                request, "exchanges/act.html", act_context(request, self.act, transmit_errors=form.non_field_errors())
-            )
+            return render(request, "exchanges/act.html", act_context(request, self.act, transmit_errors=refused))
         messages.success(
             request,
             _("Act transmitted on %(date)s under identifier %(identifier)s.")
@@ -442,10 +450,10 @@ class TransmitView(ActMixin, View):
 class DeleteDraftView(ActMixin, View):
     def post(self, request, act_id):
         access.require_transmitter(request.user, self.act)
-        form = MessageForm()
         organization_id = self.act.sender_id
-        if apply(form, lambda: actions.do_delete_draft(request.user, self.act) or True) is None:
-            messages.error(request, " ".join(form.non_field_errors()))
+        _done, refused = attempt(lambda: actions.do_delete_draft(request.user, self.act))
+        if refused:
+            messages.error(request, " ".join(refused))
             return self.back()
         messages.success(request, _("The draft is deleted."))
         return HttpResponseRedirect(reverse("exchanges:register", args=[organization_id]))
@@ -475,10 +483,9 @@ class StepView(ActMixin, View):
         else:
             access.require_recipient(user, act)
         if step == "accuser-reception":
-            form = MessageForm()
-            done = apply(form, lambda: actions.do_acknowledge(user, act, request=request))
+            done, refused = attempt(lambda: actions.do_acknowledge(user, act, request=request))
             if done is None:
-                messages.error(request, " ".join(form.non_field_errors()))
+                messages.error(request, " ".join(refused))
                 return self.back()
             messages.success(request, _("Acknowledgement of receipt recorded."))
             return self.back()
@@ -575,11 +582,13 @@ class TransmittersView(LoginRequiredMixin, View):
             Membership.objects.select_related("user"), organization=self.organization, user_id=person_id
         )
         if request.POST.get("grant") == "1":
-            form = MessageForm()
-            if apply(form, lambda: actions.do_grant(request.user, self.organization, membership.user, request=request)):
+            granted, refused = attempt(
+                lambda: actions.do_grant(request.user, self.organization, membership.user, request=request)
+            )
+            if granted:
                 messages.success(request, _("%(name)s may now transmit acts.") % {"name": membership.user})
             else:
-                messages.error(request, " ".join(form.non_field_errors() + form.errors.get("user", [])))
+                messages.error(request, " ".join(refused))
         else:
             actions.do_revoke(request.user, self.organization, membership.user, request=request)
             messages.success(request, _("%(name)s may no longer transmit acts.") % {"name": membership.user})

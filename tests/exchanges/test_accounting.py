@@ -157,3 +157,15 @@ def test_the_form_names_the_refused_file_and_keeps_the_label(transmitter, body, 
     page = response.content.decode()
     assert "Nothing was sent" in page and "b.xml" in page and "Mandats de février" in page
     assert not AccountingBatch.objects.exists()
+
+
+def test_the_acknowledgement_file_is_downloaded_by_both_sides_only(batch, treasury_agent, transmitter, other_admin):
+    stored = batch.files.first()
+    accounting.do_decide(treasury_agent, stored, "accepted", upload=xml("PES_ACK.xml", b"<PES_ACK><Ok/></PES_ACK>"))
+    url = reverse("exchanges:batch_ack", args=[batch.pk, stored.pk])
+    for person in (treasury_agent, transmitter):
+        response = client_for(person).get(url)
+        assert response.status_code == 200 and b"".join(response.streaming_content) == b"<PES_ACK><Ok/></PES_ACK>"
+    assert client_for(other_admin).get(url).status_code == 404
+    other = batch.files.last()
+    assert client_for(transmitter).get(reverse("exchanges:batch_ack", args=[batch.pk, other.pk])).status_code == 404

@@ -250,3 +250,64 @@ def test_platform_admins_edit_the_subjects_and_authorities_and_nobody_else(platf
     assert added.status_code == 302 and Subject.objects.get(code="1.8").parent.code == "1"
     for person in (org_admin, agent):
         assert client_for(person).get(subjects).status_code in (302, 403), person
+
+
+def test_the_draft_is_changed_its_file_removed_and_it_is_deleted_from_its_page(make_draft, transmitter, buyer, agent):
+    act = make_draft()
+    browser = client_for(transmitter)
+    edit = reverse("exchanges:edit", args=[act.pk])
+    data = {
+        "authority": act.authority_id,
+        "nature": "AR",
+        "subject": act.subject_id,
+        "number": "ARR2026_003",
+        "decision_date": act.decision_date.isoformat(),
+        "object": "Arrêté de circulation",
+        "signatory": act.signatory,
+    }
+    assert client_for(buyer).post(edit, data).status_code == 403  # a member without the right
+    assert browser.post(edit, data).status_code == 302
+    act.refresh_from_db()
+    assert (act.nature, act.number, act.object) == ("AR", "ARR2026_003", "Arrêté de circulation")
+    main = act.files.get()
+    assert browser.post(reverse("exchanges:files", args=[act.pk]), {"remove": main.pk}).status_code == 302
+    assert not act.files.exists()
+    actions.do_set_main_document(transmitter, act, SimpleUploadedFile("a.pdf", b"%PDF-1.4 x"))
+    act = actions.do_transmit(transmitter, act)
+    # Transmitted: no more changes, nor deletion, through the pages.
+    assert browser.post(edit, data | {"object": "Autre"}).status_code == 200
+    act.refresh_from_db()
+    assert act.object == "Arrêté de circulation"
+    browser.post(reverse("exchanges:delete", args=[act.pk]))
+    assert Act.objects.filter(pk=act.pk).exists()
+    draft = make_draft(number="DEL2026_099")
+    assert browser.post(reverse("exchanges:delete", args=[draft.pk])).status_code == 302
+    assert not Act.objects.filter(pk=draft.pk).exists()
+
+
+def test_the_organization_admin_withdraws_the_right_to_transmit(body, transmitter, org_admin, make_draft):
+    browser = client_for(org_admin)
+    page = browser.get(reverse("exchanges:transmitters", args=[body.pk])).content.decode()
+    assert "Withdraw from" in page
+    browser.post(reverse("exchanges:transmitters", args=[body.pk]), {"user": transmitter.pk, "grant": "0"})
+    assert client_for(transmitter).get(reverse("exchanges:create")).status_code == 403
+
+
+def test_the_prefecture_sees_its_inbox_not_a_register_of_its_own(agent, prefecture):
+    page = client_for(agent).get(reverse("exchanges:index")).content.decode()
+    assert reverse("exchanges:inbox", args=[prefecture.pk]) in page
+    assert reverse("exchanges:register", args=[prefecture.organization_id]) not in page
+
+
+def test_refused_buttons_say_why_instead_of_failing(make_draft, transmitter, agent):
+    browser = client_for(transmitter)
+    act = make_draft(with_main=False)
+    page = browser.post(reverse("exchanges:transmit", args=[act.pk]))
+    assert page.status_code == 200 and "Add the act&#x27;s main document (PDF)" in page.content.decode()
+    actions.do_set_main_document(transmitter, act, SimpleUploadedFile("a.pdf", b"%PDF-1.4 x"))
+    act = actions.do_acknowledge(agent, actions.do_transmit(transmitter, act))
+    # A second acknowledgement (another agent's page was older): a message, not an error page.
+    response = client_for(agent).post(reverse("exchanges:step", args=[act.pk, "accuser-reception"]), follow=True)
+    assert response.status_code == 200 and "the step was not recorded" in response.content.decode()
+    response = browser.post(reverse("exchanges:delete", args=[act.pk]), follow=True)
+    assert response.status_code == 200 and "can no longer be changed" in response.content.decode()
