@@ -301,7 +301,8 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
         year) and every query string of `conditions` (the apps' facets), then of `content_type` if given. The
         count is theirs, exact (only documents of the `registered` types, "app_label.model_name", if given); the
         facets are counted over them (`fields`, `queries`: see `_count_facets`; the type over every type); then
-        only the page asked for is scored, with those documents as Whoosh's filter.
+        they are ranked: for plain words from the postings the count read (`_Snapshot.docs`, `_Snapshot.ranked`),
+        else by Whoosh's own top-N search with those documents as its filter.
 
         Returns {"results": [haystack SearchResult], "hits": count, "page": the page served (the last one when
         `page` is past the end), "counts": {facet: {value: count}}}, or None for an index written, even in part,
@@ -309,6 +310,7 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
         from collections import Counter
 
         snapshot = self._snapshot()
+        snapshot.forget_postings()  # read for this search only (the previous one's were kept until now)
         found = {"results": [], "hits": 0, "page": 1, "counts": {}}
         parsed = self.parser.parse(text)
         if parsed is None or not snapshot.reader.doc_count():
@@ -326,7 +328,9 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
                 verdicts[held] = not wanted.isdisjoint(held.split(","))
             return verdicts[held]
 
-        base = [docnum for docnum in searcher.docs_for_query(parsed) if allowed(docnum)]
+        docs = snapshot.docs(parsed)
+        docs = sorted(docs) if docs is not None else searcher.docs_for_query(parsed)
+        base = [docnum for docnum in docs if allowed(docnum)]
         for name, value in columns.items():
             values = snapshot.values(name)
             base = [docnum for docnum in base if value in values[docnum].split(",")]
@@ -346,10 +350,18 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
         last = -(-len(narrowed) // page_length)
         page = min(max(1, page), last)
         sort = {"sortedby": sort_by.lstrip("-"), "reverse": sort_by.startswith("-")} if sort_by else {}
-        # Whoosh's own top-N search (not ExactCountSearcher's): the filter holds exactly the documents to rank.
-        results = Searcher.search(searcher, parsed, filter=chosen, limit=page * page_length, **sort)
-        # The page's hits only: Whoosh's ResultsPage counts every hit again (a second pass over the words' documents).
-        hits = _Hits(results[(page - 1) * page_length : page * page_length])
+        ranked = snapshot.ranked(parsed, chosen, page * page_length) if not sort_by else None
+        if ranked is not None:
+            hits = _Hits(
+                _StoredHit(searcher.stored_fields(docnum), score)
+                for score, docnum in ranked[(page - 1) * page_length : page * page_length]
+            )
+        else:
+            # Whoosh's own top-N search (not ExactCountSearcher's): the filter holds exactly the documents to rank.
+            results = Searcher.search(searcher, parsed, filter=chosen, limit=page * page_length, **sort)
+            # The page's hits only: Whoosh's ResultsPage counts every hit again (a second pass over the words'
+            # documents).
+            hits = _Hits(results[(page - 1) * page_length : page * page_length])
         processed = self._process_results(hits, query_string=text)
         found.update(results=processed["results"], hits=len(narrowed), page=page)
         return found
@@ -428,6 +440,14 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
         }
 
 
+class _StoredHit(dict):
+    """A hit ranked by `_Snapshot.ranked`: its stored fields and its score, as haystack reads a Whoosh hit."""
+
+    def __init__(self, fields: dict, score: float):
+        super().__init__(fields)
+        self.score = score
+
+
 class _Hits(list):
     """Whoosh hits as haystack's `_process_results` reads a page of them."""
 
@@ -483,6 +503,7 @@ class _Snapshot:
         known = previous._segments if previous else {}
         self._segments = {key: value for key, value in known.items() if key[0] in kept}
         self._whole = {}
+        self._postings = {}
 
     def close(self) -> None:
         self.searcher.close()
@@ -551,6 +572,160 @@ class _Snapshot:
                 docs.update(docnum + offset for docnum in self._segments[cached])
             self._whole[key] = frozenset(docs)
         return self._whole[key]
+
+    def docs(self, query) -> set | None:
+        """The live documents `query` finds when it is a term or words that must all be there, some perhaps
+        excluded (`And` of `Term` and `Not(Term)`: what the search box makes of plain words), read a posting
+        block at a time (Whoosh's `docs_for_query` steps through a matcher one document at a time: most of a
+        search's time at 100,000 documents); None for any other query (a phrase, a prefix...), which Whoosh
+        searches itself. The same documents as `docs_for_query`, deleted ones left out (tested)."""
+        from whoosh import query as q
+
+        if type(query) is q.Term:
+            return self._term_docs_live(query.fieldname, query.text)
+        if type(query) is not q.And or not query.subqueries:
+            return None
+        included, excluded = [], []
+        for part in query.subqueries:
+            if type(part) is q.Not and type(part.query) is q.Term:
+                excluded.append(part.query)
+            elif type(part) in (q.Term, q.And):
+                included.append(part)
+            else:
+                return None
+        if not included:
+            return None
+        found = None
+        for part in included:
+            docs = self.docs(part)
+            if docs is None:
+                return None
+            found = docs if found is None else found & docs
+            if not found:
+                return set()
+        for part in excluded:
+            found -= self._term_docs_live(part.fieldname, part.text)
+        return found
+
+    def _term_docs_live(self, name: str, text) -> set:
+        """The live documents holding `text` in field `name`."""
+        return set(self.postings(name, text))
+
+    def postings(self, name: str, text) -> dict:
+        """{live document: the term's weight there} for `text` in field `name`, from each segment's posting
+        blocks read whole (ids and weights as Whoosh's matcher reads them, without stepping through it). Kept
+        for the search under way only (`find` forgets them first): counting and ranking read them once."""
+        key = (name, text)
+        if key not in self._postings:
+            self._postings[key] = self._read_postings(name, text)
+        return self._postings[key]
+
+    def forget_postings(self) -> None:
+        self._postings = {}
+
+    def _read_postings(self, name: str, text) -> dict:
+        import itertools
+
+        from whoosh.codec.whoosh3 import W3LeafMatcher
+        from whoosh.matching.wrappers import FilterMatcher
+
+        schema = self.reader.schema
+        if name not in schema:
+            return {}
+        try:
+            term = schema[name].to_bytes(text)
+        except ValueError:
+            return {}
+        found = {}
+        for _segment_id, leaf, offset in self.leaves:
+            if (name, term) not in leaf:
+                continue
+            matcher = leaf.postings(name, term)
+            if isinstance(matcher, FilterMatcher):  # the segment has deletions: left out below
+                matcher = matcher.child
+            local = {}
+            if type(matcher) is W3LeafMatcher and not matcher._byteids:
+                while matcher.is_active():
+                    matcher._read_weights()  # reads the block: ids, weights (as Whoosh would read them)
+                    ids = itertools.accumulate(matcher._data[0])  # delta-encoded
+                    local.update(zip(ids, matcher._weights, strict=True))
+                    matcher._next_block()
+            else:  # another codec's matcher: step through it
+                while matcher.is_active():
+                    local[matcher.id()] = matcher.weight()
+                    matcher.next()
+            if leaf.has_deletions():
+                for docnum in leaf.deleted_docs_set:
+                    local.pop(docnum, None)
+            found.update(local if not offset else {docnum + offset: weight for docnum, weight in local.items()})
+        return found
+
+    def lengths(self, name: str) -> list | None:
+        """Each document's length of field `name` as Whoosh stores it for scoring (a byte, 0 when none), by
+        document number; None when a segment has no such column."""
+        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+
+        def read(leaf) -> list:
+            column = leaf._perdoc._cached_reader(_lenfield(name), LENGTHS_COLUMN)
+            return list(column) if column is not None else None
+
+        try:
+            return self._per_segment(("lengths", name), read)  # None if the one segment has no such column
+        except (AttributeError, TypeError):  # another reader or codec, or a segment without the column
+            return None
+
+    def ranked(self, query, within: set, limit: int) -> list | None:
+        """The first `limit` documents of `within` by relevance, as [(score, document)], for one word or two that
+        must both be there: Whoosh's BM25F score computed from the postings read whole (Whoosh's search reads them
+        again, block by block), the same figures as Whoosh's, ties in document order as Whoosh's top-N keeps them
+        (tested against it). None for any other query or weighting, which Whoosh then ranks itself: with three or
+        more words Whoosh adds the scores in a tree ordered by the words' frequencies, not reproduced here."""
+        import heapq
+
+        from whoosh import query as q
+        from whoosh.scoring import BM25F
+        from whoosh.util.numeric import byte_to_length
+
+        terms = [query] if type(query) is q.Term else list(query.subqueries) if type(query) is q.And else []
+        weighting = self.searcher.weighting
+        if (
+            not terms
+            or len(terms) > 2
+            or query.boost != 1.0
+            or type(weighting) is not BM25F
+            or any(type(term) is not q.Term or term.boost != 1.0 or term.minquality for term in terms)
+        ):
+            return None
+        schema, scorers = self.reader.schema, []
+        for term in terms:
+            field = term.fieldname
+            if field not in schema or not schema[field].scorable:
+                return None
+            lengths = self.lengths(field)
+            if lengths is None:
+                return None
+            scorers.append(
+                (
+                    self.postings(field, term.text),
+                    lengths,
+                    self.searcher.idf(field, term.text),
+                    self.searcher.avg_field_length(field) or 1,
+                    weighting._field_B.get(field, weighting.B),
+                )
+            )
+        K1, table = weighting.K1, [None] + [byte_to_length(b) for b in range(1, 256)]
+        scored = []
+        for docnum in within:
+            score = None
+            for weights, lengths, idf, avgfl, B in scorers:
+                tf, fl = weights.get(docnum), table[lengths[docnum]]
+                if tf is None or fl is None:  # not a hit of this word after all, or a length Whoosh cannot score
+                    return None
+                # whoosh.scoring.bm25, the same operations in the same order
+                part = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+                score = part if score is None else score + part
+            scored.append((-score, docnum))
+        return [(-negated, docnum) for negated, docnum in heapq.nsmallest(limit, scored)]
 
     def matching(self, query, within: set) -> set:
         """The documents of `within` (live documents, such as a search's hits) that `query` finds, exactly as

@@ -186,6 +186,10 @@ PAGE_CACHE_SKIP_PREFIXES = ("/admin/", "/televersements/", "/ws/", "/bench/", "/
 MEMBER_PAGE_CACHE_SECONDS = int(os.environ.get("MEMBER_PAGE_CACHE_SECONDS", PAGE_CACHE_SECONDS))
 MEMBER_PAGE_CACHE_SKIP_PREFIXES = (*PAGE_CACHE_SKIP_PREFIXES, "/espaces/")
 
+# The search's access keys of a reader (readable categories, workspaces, channels...) are kept this long at most, and
+# only while the content's generation is the same (any write to memberships or rights makes a new one). 0: off.
+SEARCH_KEYS_CACHE_SECONDS = int(os.environ.get("SEARCH_KEYS_CACHE_SECONDS", "300"))
+
 # Search: Whoosh in var/ unless SEARCH_URL names an Elasticsearch 7 server.
 SEARCH_URL = os.environ.get("SEARCH_URL", "")
 if SEARCH_URL:

@@ -234,6 +234,32 @@ def test_a_removed_member_finds_nothing_at_once(login, indexed, workspace, ws_ow
     assert login(ws_member).get(reverse("workspaces:search", args=[workspace.slug])).status_code == 404
 
 
+def test_a_readers_keys_are_kept_until_the_content_changes_and_a_removal_counts_at_once(
+    login, indexed, workspace, ws_owner, ws_member, content
+):
+    """The reader's access keys are kept between requests (the apps' hooks are not asked again) only while the
+    content's generation stays: removing the member makes a new one, and the very next search counts nothing
+    of the workspace, in the count and the facets, although the index still holds the documents as they were."""
+    from wagtail import hooks
+
+    asked = []
+
+    def counting(request):
+        asked.append(request.user)
+        return []
+
+    web = login(ws_member)
+    with hooks.register_temporarily("search_access_keys", counting):
+        objects, count, _response = site_search(web, "pénalités")
+        assert count == len(objects) > 0 and len(asked) == 1
+        assert site_search(web, "pénalités")[1] == count and len(asked) == 1  # kept
+        indexed(do_remove_member, workspace, ws_owner, Member.objects.get(workspace=workspace, user=ws_member))
+        assert (Message, content["message"].pk) in indexed_objects("pénalités")  # the index is as it was
+        objects, count, response = site_search(web, "pénalités")
+        assert (objects, count, response.context["type_facet"]) == ([], 0, [])
+        assert len(asked) == 2  # asked again
+
+
 def test_hits_are_rechecked_before_the_index_catches_up(login, workspace, ws_member, ws_owner, content):
     # Written without signals: the index still holds them as they were.
     Message.objects.filter(pk=content["message"].pk).update(deleted_at=content["message"].created_at)
