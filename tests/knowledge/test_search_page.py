@@ -618,3 +618,21 @@ def test_the_page_sees_an_index_cleared_and_written_again_to_the_same_generation
     _as_another_process(rebuild)
     assert backend.index.latest_generation() == generation
     assert search(client, q="porphyre")[:2] == (["Porphyre nouveau"], 1)
+
+
+@pytest.mark.parametrize("seconds, asked", [(300, 2), (0, 3)])
+def test_a_readers_keys_are_asked_once_per_content_generation_unless_kept_for_no_time(
+    client, make_guide, settings, seconds, asked
+):
+    """A visitor's keys too are kept between searches while nothing changes; SEARCH_KEYS_CACHE_SECONDS=0 asks the
+    apps at every search. A guide made members-only in between is no longer counted for the visitor at once."""
+    settings.SEARCH_KEYS_CACHE_SECONDS = seconds
+    guide = make_guide("Serpentine pour tous", Audience.EVERYONE)
+    index_now(guide)
+    calls = []
+    with hooks.register_temporarily("search_access_keys", lambda request: calls.append(request.user) or []):
+        assert search(client, q="serpentine")[:2] == (["Serpentine pour tous"], 1)
+        assert search(client, q="serpentine")[:2] == (["Serpentine pour tous"], 1)
+        GuidePage.objects.filter(pk=guide.pk).update(audience=Audience.MEMBERS)  # the index not told yet
+        assert search(client, q="serpentine")[:2] == ([], 0)
+    assert len(calls) == asked  # kept: once, then again after the change (a new generation); not kept: each time
