@@ -15,7 +15,10 @@ notes generated in bulk up to `--documents` searchable documents in all, French 
 
 JSON: var/bench/search.json.
 
-    .venv/bin/python bench/search.py [--documents 100000] [--repeat 10] [--batch 2000]
+    .venv/bin/python bench/search.py [--documents 100000] [--repeat 10] [--batch 2000] [--queries-only]
+
+`--queries-only` measures the search page and raw Whoosh on the index a previous run left (no indexing, no
+merge): for work on the query's speed.
 """
 
 import argparse
@@ -234,12 +237,21 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--batch", type=int, default=2000)
+    parser.add_argument("--queries-only", action="store_true", help="the queries only, on the index left")
     args = parser.parse_args()
     setup_django()
     print(f"Seeding up to {args.documents:,} documents in {VAR} (kept for the next run)…", flush=True)
     counts = seed(args.documents)
     total = sum(counts.values())
     print(f"  {total:,} documents: {counts}", flush=True)
+    if args.queries_only:
+        page, raw = query_page(args.repeat), query_raw(args.repeat)
+        p50, raw_p50 = percentile(page, 0.5) * 1000, percentile(raw, 0.5) * 1000
+        print(
+            f"Search page: p50 {p50:.1f} ms, p99 {percentile(page, 0.99) * 1000:.1f} ms; raw Whoosh p50 {raw_p50:.1f} "
+            f"ms, p99 {percentile(raw, 0.99) * 1000:.1f} ms: p50 ratio {p50 / raw_p50:.1f} (goal ≤ 2)"
+        )
+        return
 
     raw_seconds, raw_documents = index_raw(args.batch)
     ours_seconds = index_ours(args.batch)

@@ -436,6 +436,7 @@ def _french_stem(word: str) -> str:
     return stemmer_for_language("fr")(word)
 
 
+@functools.lru_cache(maxsize=256)  # the same searched words for every hit of a page: built once
 def _excerpt_analyzer(terms: frozenset[str]):
     """The index's French analysis (`french_analyzer`) for finding `terms` in a text: the same words, and a word
     is the same term for both, but only words that may be one of `terms` are stemmed; the others are only folded,
