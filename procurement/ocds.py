@@ -234,9 +234,14 @@ def iter_releases(queryset: QuerySet, base_url: str, *, batch_size: int = 100) -
 def release_package(
     releases: Iterable[dict], *, uri: str, published_date: datetime | None = None, extensions=None
 ) -> dict:
-    """An OCDS 1.1 release package around `releases`."""
+    """An OCDS 1.1 release package around `releases`. Made on demand, it is dated, as OCDS asks, by the last change
+    to its contents (its latest release's date; now when it holds none): the same contents, the same package."""
+    releases = list(releases)
+    if published_date is None:
+        dates = [datetime.fromisoformat(release["date"]) for release in releases if release.get("date")]
+        published_date = max(dates) if dates else None
     package = package_metadata(uri=uri, published_date=published_date, extensions=extensions)
-    package["releases"] = list(releases)
+    package["releases"] = releases
     return package
 
 

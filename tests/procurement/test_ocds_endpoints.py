@@ -121,3 +121,17 @@ def test_the_open_data_is_kept_for_logged_in_people_too_and_follows_every_change
     # A visitor's copy and a buyer's are the same answer.
     visitor = type(client)()
     assert json.loads(visitor.get(url).content) == json.loads(response.content)
+
+
+def test_a_package_made_on_demand_is_dated_by_its_latest_release_not_by_the_request(client, make_notice):
+    """OCDS: a package generated on demand reflects the date of the last change to its contents, so the same
+    contents give the same package whenever it is asked for (a visitor's and a buyer's copies, a second apart)."""
+    old = make_notice("Avis ancien")
+    NoticePage.objects.filter(pk=old.pk).update(first_published_at=timezone.now() - datetime.timedelta(days=3))
+    notice = make_notice("Avis récent")
+    NoticePage.objects.filter(pk=notice.pk).update(first_published_at=timezone.now() - datetime.timedelta(hours=1))
+    for url in (reverse("opendata:releases"), reverse("opendata:notice_releases", args=[notice.pk])):
+        _response, package = get_json(client, url)
+        dates = [datetime.datetime.fromisoformat(release["date"]) for release in package["releases"]]
+        assert datetime.datetime.fromisoformat(package["publishedDate"]) == max(dates)
+        assert max(dates) < timezone.now() - datetime.timedelta(minutes=59)  # not the time of the request
