@@ -34,6 +34,7 @@ from exchanges.forms import (
     RegisterFilterForm,
 )
 from exchanges.models import AccountingBatch, AccountingFile, Act, ActFile, ActFollower, Authority, Transmitter
+from intranet.forms import apply_action
 from intranet.models import Membership, Organization
 from intranet.text import spreadsheet_text
 
@@ -42,21 +43,6 @@ PER_PAGE = 50
 # act_inbox_order, so that a page of a register of 100,000 acts reads 50 rows instead of sorting them all.
 LATEST_FIRST = (F("sent_at").desc(nulls_first=True), "-pk")
 Status = Act.Status
-
-
-def apply(form, write):
-    """Run the action; its validation errors go onto the form (beside their field). The action's result or None."""
-    from django.core.exceptions import ValidationError
-
-    try:
-        return write()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for name, errors in error.error_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return None
 
 
 def attempt(write) -> tuple[object, list[str]]:
@@ -302,7 +288,7 @@ class ActCreateView(TransmitterFormView):
         form = ActForm(request.POST, senders=self.senders(request))
         act = None
         if form.is_valid():
-            act = apply(
+            act = apply_action(
                 form, lambda: actions.do_save_draft(request.user, form.cleaned_data["sender"], form.cleaned_data)
             )
         if act is None:
@@ -331,7 +317,7 @@ class ActEditView(ActMixin, View):
         form = ActForm(request.POST, instance=self.act)
         done = None
         if form.is_valid():
-            done = apply(
+            done = apply_action(
                 form,
                 lambda: actions.do_save_draft(request.user, self.act.sender, form.cleaned_data, act=self.act),
             )
@@ -410,7 +396,7 @@ class ActFilesView(ActMixin, View):
             return self.back("#files")
         if "main" in request.POST:
             form = MainDocumentForm(request.POST, request.FILES)
-            done = form.is_valid() and apply(
+            done = form.is_valid() and apply_action(
                 form, lambda: actions.do_set_main_document(request.user, self.act, form.cleaned_data["main_document"])
             )
             if not done:
@@ -418,7 +404,7 @@ class ActFilesView(ActMixin, View):
             messages.success(request, _("The main document is saved."))
             return self.back("#files")
         form = AnnexForm(request.POST, request.FILES)
-        done = form.is_valid() and apply(
+        done = form.is_valid() and apply_action(
             form,
             lambda: actions.do_add_annex(
                 request.user, self.act, form.cleaned_data["annex"], form.cleaned_data["title"]
@@ -491,7 +477,7 @@ class StepView(ActMixin, View):
             return self.back()
         if step == "reponse":
             form = AnswerForm(request.POST, request.FILES)
-            done = form.is_valid() and apply(
+            done = form.is_valid() and apply_action(
                 form,
                 lambda: actions.do_answer_request(
                     user, act, form.cleaned_data["message"], form.cleaned_data["documents"], request=request
@@ -500,7 +486,7 @@ class StepView(ActMixin, View):
             name = "answer_form"
         elif step == "observations":
             form = ObservationsForm(request.POST, request.FILES, prefix="observations", label=_("Observations"))
-            done = form.is_valid() and apply(
+            done = form.is_valid() and apply_action(
                 form,
                 lambda: actions.do_send_observations(
                     user, act, form.cleaned_data["message"], form.cleaned_data["letter"], request=request
@@ -520,7 +506,7 @@ class StepView(ActMixin, View):
                 "refer": actions.do_refer,
                 "cancel": actions.do_cancel,
             }[prefix]
-            done = form.is_valid() and apply(
+            done = form.is_valid() and apply_action(
                 form, lambda: write(user, act, form.cleaned_data["message"], request=request)
             )
             name = f"{prefix}_form"
@@ -692,7 +678,7 @@ class BatchCreateView(TransmitterFormView):
         batch = None
         if form.is_valid():
             data = form.cleaned_data
-            batch = apply(
+            batch = apply_action(
                 form,
                 lambda: accounting.do_send_batch(
                     request.user, data["sender"], data["authority"], data["files"], data["label"], request=request
@@ -739,7 +725,7 @@ class BatchView(LoginRequiredMixin, View):
         except (AccountingFile.DoesNotExist, ValueError):
             raise Http404 from None
         form = DecisionForm(request.POST, request.FILES, prefix=f"file-{stored.pk}")
-        done = form.is_valid() and apply(
+        done = form.is_valid() and apply_action(
             form,
             lambda: accounting.do_decide(
                 request.user,

@@ -22,6 +22,7 @@ from django.views.generic import View
 from forums import access
 from forums.actions.moderation import hide, lock, merge, move, pin, reports, split
 from forums.models import Category, Post, PostReport
+from intranet.forms import apply_action
 
 # --- forms ---------------------------------------------------------------------------------------
 
@@ -110,19 +111,6 @@ class MergeForm(forms.Form):
         return target
 
 
-def _apply(form, write):
-    """Run the action; its validation errors go onto the form. Returns the action's result or None."""
-    try:
-        return write()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return None
-
-
 def _back_to(topic) -> HttpResponseRedirect:
     return HttpResponseRedirect(topic.get_absolute_url())
 
@@ -146,7 +134,9 @@ class ReportPostView(LoginRequiredMixin, View):
     def post(self, request, post_id):
         form = ReportForm(request.POST)
         if form.is_valid():
-            result = _apply(form, lambda: reports.do_report_post(request.user, self.post_obj, **form.cleaned_data))
+            result = apply_action(
+                form, lambda: reports.do_report_post(request.user, self.post_obj, **form.cleaned_data)
+            )
             if result is not None:
                 _report, created = result
                 messages.success(
@@ -265,7 +255,7 @@ class MoveTopicView(_TopicFormView):
         form = self.get_form(request.POST)
         if form.is_valid():
             target = form.cleaned_data["category"]
-            if _apply(form, lambda: move.do_move_topic(request.user, self.topic, target, request=request)):
+            if apply_action(form, lambda: move.do_move_topic(request.user, self.topic, target, request=request)):
                 messages.success(request, _("The topic has been moved to “%(name)s”.") % {"name": target.name})
                 return _back_to(self.topic)
         return self.render(form)
@@ -279,7 +269,7 @@ class SplitTopicView(_TopicFormView):
         form = self.get_form(request.POST)
         if form.is_valid():
             data = form.cleaned_data
-            new_topic = _apply(
+            new_topic = apply_action(
                 form,
                 lambda: split.do_split_topic(
                     request.user,
@@ -311,7 +301,7 @@ class MergeTopicView(_TopicFormView):
             return render(
                 request, "forums/moderation/merge_confirm.html", {"topic": self.topic, "target": target, "form": form}
             )
-        into = _apply(form, lambda: merge.do_merge_topics(request.user, self.topic, target, request=request))
+        into = apply_action(form, lambda: merge.do_merge_topics(request.user, self.topic, target, request=request))
         if into is None:
             return self.render(form)
         messages.success(request, _("The topics have been merged."))

@@ -11,7 +11,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -25,22 +25,10 @@ from forums.actions import held_uploads, posting
 from forums.forms import EditPostForm, NewTopicForm, ReplyForm
 from forums.markup import mention_token, quote_source
 from forums.models import Topic
+from intranet.forms import apply_action
 
 MENTION_MIN_CHARS = 2
 MENTION_MAX_RESULTS = 8
-
-
-def _apply(form, write):
-    """Run the action; its validation errors go onto the form. Returns the action's result or None."""
-    try:
-        return write()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return None
 
 
 HELD_FIELD = "held_uploads"  # one hidden input per held file listed by the form
@@ -62,7 +50,7 @@ def _submit(request, form, write):
     if form.is_valid():
         held = held_uploads.open_held(request.session, request.user, kept)
         try:
-            result = _apply(form, lambda: write([*held, *form.cleaned_data["files"]]))
+            result = apply_action(form, lambda: write([*held, *form.cleaned_data["files"]]))
         finally:
             for handle in held:
                 handle.close()

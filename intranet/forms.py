@@ -5,10 +5,26 @@ The forms only parse and validate what people type; the actions in `intranet.act
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordMixin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from intranet.models import Membership, Organization, User
 from intranet.validators import DEPARTMENT_CHOICES, normalize_siret, validate_siren_or_siret
+
+
+def apply_action(form, write):
+    """Run `write` (an action); the ValidationError it raises goes onto `form`, each message beside its field when
+    the form has that field, else at the top of the form. Returns the action's result, or None when refused (the
+    form, still bound, shows again with what was typed)."""
+    try:
+        return write()
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+        return None
 
 
 def _text(autocomplete: str = "", **attrs) -> forms.TextInput:

@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from intranet.forms import apply_action
 from procurement import access
 from procurement.actions import awards
 from procurement.actions import bids as bid_actions
 from procurement.actions.lifecycle import REASON_MAX_LENGTH
 from procurement.models_bids import BidStatus, LotAward
 from procurement.templatetags.procurement_tags import paris_datetime
-from procurement.views_questions import apply
 
 UNSUCCESSFUL = "unsuccessful"
 
@@ -143,7 +143,7 @@ class LotAwardsView(LoginRequiredMixin, View):
         if form.is_valid():
             data = form.cleaned_data
             chosen = None if data["bid"] == UNSUCCESSFUL else data["bid"]
-            decision = apply(
+            decision = apply_action(
                 form,
                 lambda: awards.decide_lot(
                     request.user,

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponseRedirect, StreamingHttpResponse
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
+from intranet.forms import apply_action
 from intranet.text import spreadsheet_text
 from procurement import access, dce, uploads
 from procurement.actions import documents as document_actions
@@ -36,19 +37,6 @@ IDENTIFIED, ANONYMOUS = "identified", "anonymous"
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-def _apply(form, write):
-    """Run the action; its validation errors go onto the form. Returns the action's result or None."""
-    try:
-        return write()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for name, errors in error.error_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return None
 
 
 def _too_large(form, handler) -> bool:
@@ -114,7 +102,7 @@ def _documents_manage(request, notice_id, handler):
     if request.method == "POST":
         form = AddDocumentForm(request.POST, request.FILES, notice=notice, lots=lots)
         if not _too_large(form, handler) and form.is_valid():
-            document = _apply(
+            document = apply_action(
                 form,
                 lambda: document_actions.do_add_document(
                     notice,
@@ -151,7 +139,7 @@ def _document_replace(request, notice_id, document_id, handler):
     if request.method == "POST":
         form = ReplaceDocumentForm(request.POST, request.FILES, notice=notice)
         if not _too_large(form, handler) and form.is_valid():
-            version = _apply(
+            version = apply_action(
                 form,
                 lambda: document_actions.do_replace_document(
                     document,
@@ -184,7 +172,7 @@ def document_remove(request, notice_id, document_id):
     if request.method == "POST":
         form = RemoveDocumentForm(request.POST, notice=notice)
         if form.is_valid():
-            done = _apply(
+            done = apply_action(
                 form,
                 lambda: (
                     document_actions.do_remove_document(

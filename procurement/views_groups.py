@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 
+from intranet.forms import apply_action
 from intranet.models import Organization
 from procurement import access_groups as access
 from procurement import groups_export
@@ -27,7 +28,6 @@ from procurement.forms_groups import (
     LotFormSet,
 )
 from procurement.models_groups import Declaration, GroupMember, GroupPurchase
-from procurement.views_questions import apply
 
 Status = GroupMember.Status
 
@@ -108,7 +108,7 @@ class GroupCreateView(LoginRequiredMixin, View):
         group = None
         if form.is_valid():
             values = {k: v for k, v in form.cleaned_data.items() if k != "coordinator"}
-            group = apply(
+            group = apply_action(
                 form,
                 lambda: actions.do_create_group(
                     request.user, form.cleaned_data["coordinator"], request=request, **values
@@ -131,7 +131,7 @@ class GroupEditView(GroupView):
         form = GroupForm(request.POST, instance=GroupPurchase.objects.get(pk=self.group.pk))
         group = None
         if form.is_valid():
-            group = apply(
+            group = apply_action(
                 form, lambda: actions.do_update_group(request.user, self.group, request=request, **form.cleaned_data)
             )
         if group is None:
@@ -198,7 +198,7 @@ class AgreementView(GroupView):
         form = AgreementForm(request.POST, request.FILES)
         done = None
         if form.is_valid():
-            done = apply(
+            done = apply_action(
                 form,
                 lambda: actions.do_upload_agreement(
                     request.user, self.group, form.cleaned_data["agreement"], request=request
@@ -350,7 +350,7 @@ class MembersView(GroupView):
         form = InviteForm(request.POST, candidates=self._candidates())
         invited = None
         if form.is_valid():
-            invited = apply(
+            invited = apply_action(
                 form,
                 lambda: actions.do_invite(
                     request.user, self.group, form.cleaned_data["organizations"], request=request

@@ -14,10 +14,11 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 from django.views.generic import View
 
+from intranet.forms import apply_action
 from procurement import access
 from procurement.actions import lifecycle
 from procurement.forms_questions import AwardForm, ConfirmForm, ReasonForm
-from procurement.views_questions import apply, notice_url
+from procurement.views_questions import notice_url
 
 
 class LifecycleView(LoginRequiredMixin, View):
@@ -46,7 +47,7 @@ class LifecycleView(LoginRequiredMixin, View):
         form = self.form_class(request.POST)
         result = None
         if form.is_valid():
-            result = apply(form, lambda: self.write(form.cleaned_data))
+            result = apply_action(form, lambda: self.write(form.cleaned_data))
         if result is not None:
             messages.success(request, str(self.success_message))
             return HttpResponseRedirect(notice_url(request, self.notice))

@@ -12,23 +12,11 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.generic import View
 
+from intranet.forms import apply_action
 from procurement import access
 from procurement.actions import following, questions
 from procurement.forms_questions import AnswerForm, InformationForm, QuestionForm
 from procurement.models import Question
-
-
-def apply(form, write):
-    """Run the action; its validation errors go onto the form. Returns the action's result or None."""
-    try:
-        return write()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return None
 
 
 def notice_url(request, notice, anchor: str = "") -> str:
@@ -59,7 +47,7 @@ class AskQuestionView(LoginRequiredMixin, View):
         form = QuestionForm(request.POST)
         question = None
         if form.is_valid():
-            question = apply(
+            question = apply_action(
                 form,
                 lambda: questions.do_ask_question(
                     request.user, self.notice, form.cleaned_data["body"], request=request
@@ -120,7 +108,7 @@ class AnswerQuestionView(LoginRequiredMixin, View):
         correcting = self.question.answered_at is not None
         result = None
         if form.is_valid():
-            result = apply(
+            result = apply_action(
                 form,
                 lambda: questions.do_answer_question(
                     request.user, self.question, form.cleaned_data["answer"], request=request
@@ -156,7 +144,7 @@ class PublishInformationView(LoginRequiredMixin, View):
         form = InformationForm(request.POST)
         result = None
         if form.is_valid():
-            result = apply(
+            result = apply_action(
                 form,
                 lambda: questions.do_publish_information(
                     request.user, self.notice, form.cleaned_data["body"], form.cleaned_data["answer"], request=request

@@ -8,7 +8,7 @@ from storage after the access check, never from MEDIA_URL.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models.functions import Lower
 from django.http import FileResponse, Http404, HttpResponseRedirect
@@ -17,25 +17,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from intranet.forms import apply_action
 from workspaces import access
 from workspaces.actions import files as file_actions
 from workspaces.forms_files import FolderForm, UploadForm, VersionForm
 from workspaces.models import File, Folder
 
 FILES_PER_PAGE = 100
-
-
-def _apply(form, write):
-    """Run the action; its validation errors go onto the form. Returns the action's result or None."""
-    try:
-        return write()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return None
 
 
 def _folders(workspace) -> list[Folder]:
@@ -126,7 +114,9 @@ def file_upload(request, slug):
         if form.is_valid():
             folder = form.cleaned_data["folder"]
             upload = form.cleaned_data["file"]
-            file = _apply(form, lambda: file_actions.do_upload_file(workspace, request.user, upload, folder=folder))
+            file = apply_action(
+                form, lambda: file_actions.do_upload_file(workspace, request.user, upload, folder=folder)
+            )
             if file is not None:
                 number = file.current_version.number
                 if number > 1:
@@ -153,7 +143,7 @@ def folder_create(request, slug):
         form = FolderForm(request.POST, folders=folders)
         if form.is_valid():
             data = form.cleaned_data
-            created = _apply(
+            created = apply_action(
                 form,
                 lambda: file_actions.do_create_folder(
                     workspace, request.user, name=data["name"], parent=data["parent"]
@@ -182,7 +172,7 @@ def file_detail(request, slug, file_id):
         form = VersionForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            version = _apply(form, lambda: file_actions.do_upload_version(file, request.user, upload))
+            version = apply_action(form, lambda: file_actions.do_upload_version(file, request.user, upload))
             if version is not None:
                 messages.success(
                     request,
