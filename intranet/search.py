@@ -436,51 +436,89 @@ def _french_stem(word: str) -> str:
     return stemmer_for_language("fr")(word)
 
 
-@functools.lru_cache(maxsize=256)  # the same searched words for every hit of a page: built once
-def _excerpt_analyzer(terms: frozenset[str]):
-    """The index's French analysis (`french_analyzer`) for finding `terms` in a text: the same words, and a word
-    is the same term for both, but only words that may be one of `terms` are stemmed; the others are only folded,
-    which is enough to tell they are none of them. Stemming changes a word from its third letter on (the French
-    stemmer's regions start there at the soonest) but for a last « s », so a folded stem starts with its word's
-    first two folded letters, or is its first letter: a word starting otherwise cannot be a term."""
-    from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter
+class _Word:
+    """A word of the text as Whoosh's fragmenter, scorer and formatter read a token: where it is, whether it is one
+    of the searched terms, its analysed form (`text`) and its boost. One object per word, so `copy()` (which
+    Whoosh's fragmenter calls because its own tokenizer reuses one token) returns it as it is."""
+
+    __slots__ = ("startchar", "endchar", "matched", "text")
+    boost = 1.0
+
+    def __init__(self, startchar: int, endchar: int, matched: bool, text: str):
+        self.startchar, self.endchar, self.matched, self.text = startchar, endchar, matched, text
+
+    def copy(self) -> "_Word":
+        return self
+
+
+# Whoosh's RegexTokenizer's own words (`whoosh.analysis.tokenizers.default_pattern`), which the index's analysis uses.
+_WORD = re.compile(r"[\w\*]+(\.?[\w\*]+)*", re.UNICODE)
+
+
+@functools.lru_cache(maxsize=100_000)
+def _word_forms(word: str) -> tuple[str, str, bool]:
+    """A word as written → lower-cased, then folded to ASCII, and whether it is a stop word (as Whoosh's lower-case
+    and stop filters see it), remembered as `_french_stem` is."""
     from whoosh.support.charset import accent_map
 
     from intranet.search_backends import FRENCH_STOP_WORDS
 
+    lowered = word.lower()
+    return lowered, lowered.translate(accent_map), lowered in FRENCH_STOP_WORDS
+
+
+@functools.lru_cache(maxsize=100_000)
+def _folded_stem(lowered: str) -> str:
+    from whoosh.support.charset import accent_map
+
+    return _french_stem(lowered).translate(accent_map)
+
+
+def _marked_words(text: str, terms: frozenset[str]) -> list[_Word]:
+    """The words of `text` as the highlighter reads the index's French analysis of them (`french_analyzer`), each
+    marked if it is one of `terms`: lower-cased and folded, and stemmed unless it is a stop word (which Whoosh's
+    stop filter marks and the stemmer leaves alone: « été » is a term for « étés »). Only the words that may be one
+    of `terms` are stemmed; the others are only folded, which is enough to tell they are none of them. Stemming
+    changes a word from its third letter on (the French stemmer's regions start there at the soonest) but for a
+    last « s », so a folded stem starts with its word's first two folded letters, or is its first letter: a word
+    starting otherwise cannot be a term."""
     starts = frozenset(term[:2] for term in terms)
+    words = []
+    for found in _WORD.finditer(text):
+        lowered, analysed, stopped = _word_forms(found.group())
+        if not stopped and (analysed[:2] in starts or analysed[:1] in starts):
+            analysed = _folded_stem(lowered)
+        words.append(_Word(found.start(), found.end(), analysed in terms, analysed))
+    return words
 
-    class StemIfMaybeATerm(Filter):
-        def __call__(self, tokens):
-            for token in tokens:
-                folded = token.text.translate(accent_map)
-                if not token.stopped and (folded[:2] in starts or folded[:1] in starts):
-                    folded = _french_stem(token.text).translate(accent_map)
-                token.text = folded
-                yield token
 
-    return RegexTokenizer() | LowercaseFilter() | StopFilter(stoplist=FRENCH_STOP_WORDS, minsize=1) | StemIfMaybeATerm()
+def _highlight(text: str, terms: frozenset[str], length: int) -> str:
+    """Whoosh's `highlight` (its context fragmenter, fragment scorer and HTML formatter: the same passages, marks and
+    escaping), on the words `_marked_words` finds instead of Whoosh's analyzer chain (a token object through five
+    generators per word: most of the excerpts' time)."""
+    from whoosh.highlight import FIRST, BasicFragmentScorer, ContextFragmenter, HtmlFormatter, top_fragments
+
+    formatter = HtmlFormatter(tagname="mark", between=" … ", classname="", termclass="")
+    formatter.template = "<%(tag)s>%(t)s</%(tag)s>"
+    fragmenter = ContextFragmenter(maxchars=length, surround=length // 3)
+    fragments = fragmenter.fragment_tokens(text, iter(_marked_words(text, terms)))
+    return formatter(text, top_fragments(fragments, 2, BasicFragmentScorer(), FIRST, 1))
 
 
 def excerpt(text: str, terms: frozenset[str], length: int = 240) -> str:
     """Safe HTML: the passage of `text` that holds the most searched words, each in `<mark>`; "" when none is found.
 
-    Whoosh's highlighter with the index's own analysis (`_excerpt_analyzer`), so « marchés » in the text is
-    marked for « marche » in the query; it escapes the text around the marks."""
+    Whoosh's highlighting with the index's own analysis (`_highlight`), so « marchés » in the text is marked for
+    « marche » in the query; it escapes the text around the marks."""
     from django.utils.safestring import mark_safe
-    from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
 
     text = " ".join((text or "")[:EXCERPT_SOURCE_CHARS].split())
     if not text or not terms:
         return ""
-    formatter = HtmlFormatter(tagname="mark", between=" … ", classname="", termclass="")
-    formatter.template = "<%(tag)s>%(t)s</%(tag)s>"
-    fragmenter = ContextFragmenter(maxchars=length, surround=length // 3)
-    analyzer = _excerpt_analyzer(terms)
     passages = _passages(text, terms, length)
-    found = highlight(passages, terms, analyzer, fragmenter, formatter, top=2)
+    found = _highlight(passages, terms, length)
     if not found and passages is not text:  # the letters were there, not the word: look through the whole text
-        found = highlight(text, terms, analyzer, fragmenter, formatter, top=2)
+        found = _highlight(text, terms, length)
     return mark_safe(found)  # noqa: S308 - Whoosh's formatter escapes the text around the marks
 
 
