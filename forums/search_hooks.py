@@ -1,8 +1,8 @@
 """Forum topics in the site search: each hit is re-checked against the database for the reader.
 
 The check costs a fixed number of queries whatever the number of hits: the reader's readable (and, only
-if a hit is hidden, moderated) categories, cached per request by forums.access, plus one query for the
-topics of post hits. Topic hits were loaded from the database just now by the search view, so their
+if a hit is hidden, moderated) categories, kept for that reader until the content changes (`_remembered`), plus
+one query for the topics of post hits. Topic hits were loaded from the database just now by the search view, so their
 category, hidden and merged flags are current even when the index lags behind the worker.
 
 A topic's document holds its posts' words, so a post saved or deleted re-indexes its topic (the queued
@@ -10,6 +10,7 @@ signal processor only sees Topic saves, and the posting actions update topic cou
 The receivers below are connected at start-up by forums.signal_handlers.
 """
 
+from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail import hooks
@@ -17,14 +18,22 @@ from wagtail import hooks
 from forums import access
 from forums.models import Post, Topic
 from forums.search_indexes import visible_posts
+from intranet import page_cache
 from intranet.search import reindex_on_commit
 
 
-class _Reader:
-    """What one reader may see, computed once per search and only as far as needed."""
+def _remembered(request, name: str, compute) -> set[int]:
+    """`compute(reader)` (category ids) kept for the request's reader until the content changes (categories,
+    memberships, groups and moderators are content: any committed write to them makes a new generation), at most
+    SEARCH_KEYS_CACHE_SECONDS, as the search's access keys are (`intranet.page_cache.for_reader`)."""
+    return page_cache.for_reader(request, name, lambda: compute(request.user), settings.SEARCH_KEYS_CACHE_SECONDS)
 
-    def __init__(self, user):
-        self.user = user
+
+class _Reader:
+    """What one reader may see, computed only as far as needed (`_remembered`)."""
+
+    def __init__(self, request):
+        self.request, self.user = request, request.user
         self._readable = None
         self._moderated = None
 
@@ -32,13 +41,13 @@ class _Reader:
         if merged_into_id is not None:
             return False  # its page redirects to the topic it was merged into, which is a hit of its own
         if self._readable is None:
-            self._readable = access.readable_category_ids(self.user)
+            self._readable = _remembered(self.request, "forum-readable", access.readable_category_ids)
         if category_id not in self._readable:
             return False
         if not is_hidden:
             return True
         if self._moderated is None:
-            self._moderated = access.moderated_category_ids(self.user)
+            self._moderated = _remembered(self.request, "forum-moderated", access.moderated_category_ids)
         return category_id in self._moderated
 
 
@@ -49,7 +58,7 @@ def drop_unreadable_forum_hits(request, results):
     Hidden topics are left out of the index; until the worker removes one, only its moderators see it.
     """
     results = list(results)
-    reader = _Reader(request.user)
+    reader = _Reader(request)
     post_topic_ids = {r.object.topic_id for r in results if isinstance(r.object, Post)}
     post_topics = {}
     if post_topic_ids:
@@ -95,7 +104,7 @@ def readable_categories(request) -> list[str]:
     """At the engine: a topic (key "cat-<category>") is a hit only for those who may read its category, so that
     counts, facets and pages are exact. Hidden and merged topics are not in the index; the read-time filter above
     still decides."""
-    return [f"cat-{pk}" for pk in sorted(access.readable_category_ids(request.user))]
+    return [f"cat-{pk}" for pk in sorted(_remembered(request, "forum-readable", access.readable_category_ids))]
 
 
 def _reindex_topic(topic_id) -> None:

@@ -1,10 +1,12 @@
 """Values every template needs: the platform's name, footer links, the bell counter, the menu's badges."""
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 from wagtail import hooks
 
-from intranet import page_cache
+from intranet import access, page_cache
 from intranet.models import StandardPage
 from intranet.notifications import unread_count
 
@@ -19,6 +21,44 @@ def header_badges(request) -> list[dict]:
         if badge and badge.get("count"):
             badges.append(badge)
     return badges
+
+
+def person_header(request) -> dict:
+    """What the header shows of the logged-in person: the bell's count of unread notifications, the menu's badges,
+    whether the account menu lists their organization's notices, group purchases and exchanges (a member of a
+    member body), the organizations whose members they manage, and the site administration's link. Asked once per
+    request, and kept for that person until the content or what they see of their own changes (both generations,
+    as their kept pages are: notifications and read marks are personal tables, memberships, rights and messages
+    content), at most MEMBER_PAGE_CACHE_SECONDS (0: asked at every request), per language (the badges' words)."""
+    known = request.__dict__.get("_person_header")
+    if known is not None and known[0] is request.user:
+        return known[1]
+    user = request.user
+
+    def compute() -> dict:
+        return {
+            "unread_notifications": unread_count(user),
+            "badges": header_badges(request),
+            "is_body_member": access.is_buyer(user),
+            "administered": [
+                {"pk": organization.pk, "name": organization.name}
+                for organization in access.administered_organizations(user)
+            ],
+            "site_administration": user.is_staff or user.has_perm("wagtailadmin.access_admin"),
+        }
+
+    seconds = settings.MEMBER_PAGE_CACHE_SECONDS
+    if seconds > 0:
+        content, personal = page_cache.request_generations(request)
+        key = f"person-header:{user.pk}:{content}:{personal}:{get_language()}"
+        values = cache.get(key)
+        if values is None:
+            values = compute()
+            cache.set(key, values, seconds)
+    else:
+        values = compute()
+    request._person_header = (user, values)
+    return values
 
 
 def platform(request):
@@ -38,7 +78,6 @@ def platform(request):
         # The content's generation (intranet/page_cache.py), as of when a template first uses it (after the view's
         # own writes): fragments cached for every reader vary on it, so no one gets a fragment older than a write.
         "content_generation": SimpleLazyObject(lambda: page_cache.request_generation(request)),
-        "unread_notifications": (lambda: unread_count(user)) if user is not None else 0,
         # Lazy: computed only when a template uses it (the header, once, through {% with %}).
-        "header_badges": (lambda: header_badges(request)) if user is not None else list,
+        "person_header": (lambda: person_header(request)) if user is not None and user.is_authenticated else dict,
     }

@@ -211,6 +211,29 @@ def request_generations(request, using: str = "default") -> tuple[int, int]:
     return current
 
 
+def for_reader(request, name: str, compute, seconds: int):
+    """What `compute()` gives for this request's reader (a person, or every visitor alike), asked once per request
+    and kept in the cache for that reader until the content's generation changes, at most `seconds` (0: asked at
+    every request). For what a reader may see (their rights, read from content tables: any committed write to
+    them makes a new generation, so a right withdrawn is withdrawn at the next request), never for anything read
+    from the tables whose writes make no new generation (IGNORED_TABLES: notifications, read marks...)."""
+    user = getattr(request, "user", None)
+    known = request.__dict__.setdefault("_for_reader", {})
+    if name in known and known[name][0] is user:
+        return known[name][1]
+    value, key = None, None
+    if user is not None and seconds > 0:
+        reader = user.pk if user.is_authenticated else "visitor"
+        key = f"reader:{name}:{reader}:{request_generation(request)}"
+        value = cache.get(key)
+    if value is None:
+        value = compute()
+        if key is not None:
+            cache.set(key, value, seconds)
+    known[name] = (user, value)
+    return value
+
+
 def prune(keep: int = KEEP_ROWS) -> int:
     """Delete all but the last `keep` changes of each kind (the daily job); returns how many went."""
     from intranet.models import ContentChange, PersonalChange

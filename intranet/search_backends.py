@@ -320,19 +320,24 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
         if not snapshot.has_column(ACCESS_FIELD) or not snapshot.has_column(DJANGO_CT):
             return None
         searcher = snapshot.searcher
-        access, wanted, verdicts = snapshot.values(ACCESS_FIELD), frozenset(keys), {}
+        access, wanted = snapshot.values(ACCESS_FIELD), frozenset(keys)
+        # The documents' sets of keys are few (a category's, a workspace's...): each decided once for this reader.
+        readable = {held for held in snapshot.distinct(ACCESS_FIELD) if held and not wanted.isdisjoint(held.split(","))}
 
-        def allowed(docnum: int) -> bool:
-            held = access[docnum]
-            if not held:  # empty in the column: written before the column existed, merged since
-                return not wanted.isdisjoint((searcher.stored_fields(docnum).get(ACCESS_FIELD) or "").split(","))
-            if held not in verdicts:  # a few distinct sets of keys: each decided once
-                verdicts[held] = not wanted.isdisjoint(held.split(","))
-            return verdicts[held]
+        def allowed_by_stored_keys(docnum: int) -> bool:
+            # Empty in the column: written before the column existed, merged since.
+            return not wanted.isdisjoint((searcher.stored_fields(docnum).get(ACCESS_FIELD) or "").split(","))
 
         docs = snapshot.docs(parsed)
         docs = sorted(docs) if docs is not None else searcher.docs_for_query(parsed)
-        base = [docnum for docnum in docs if allowed(docnum)]
+        if "" in snapshot.distinct(ACCESS_FIELD):
+            base = [
+                docnum
+                for docnum in docs
+                if access[docnum] in readable or (not access[docnum] and allowed_by_stored_keys(docnum))
+            ]
+        else:
+            base = [docnum for docnum in docs if access[docnum] in readable]
         for name, value in columns.items():
             values = snapshot.values(name)
             base = [docnum for docnum in base if value in values[docnum].split(",")]
@@ -597,6 +602,13 @@ class _Snapshot:
 
         return self._per_segment(("values", name), read)
 
+    def distinct(self, name: str) -> frozenset[str]:
+        """The distinct values of the text column `name` ("" among them if a document has none)."""
+        key = ("distinct", name)
+        if key not in self._whole:
+            self._whole[key] = frozenset(self.values(name))
+        return self._whole[key]
+
     def numbers(self, name: str) -> list:
         """Each document's number in the numeric (or date) column `name`, as Whoosh stores it."""
         return self._per_segment(("numbers", name), lambda leaf: list(leaf.column_reader(name, translate=False)))
@@ -766,18 +778,31 @@ class _Snapshot:
                 )
             )
         K1, table = weighting.K1, [None] + [byte_to_length(b) for b in range(1, 256)]
-        scored = []
-        for docnum in within:
-            score = None
-            for weights, lengths, idf, avgfl, B in scorers:
-                tf, fl = weights.get(docnum), table[lengths[docnum]]
-                if tf is None or fl is None:  # not a hit of this word after all, or a length Whoosh cannot score
-                    return None
-                # whoosh.scoring.bm25, the same operations in the same order
-                part = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
-                score = part if score is None else score + part
-            scored.append((-score, docnum))
-        return [(-negated, docnum) for negated, docnum in heapq.nsmallest(limit, scored)]
+
+        def part_of(tf, length, idf, avgfl, B) -> float | None:
+            fl = table[length]
+            if tf is None or fl is None:  # not a hit of this word after all, or a length Whoosh cannot score
+                return None
+            # whoosh.scoring.bm25, the same operations in the same order
+            return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+
+        # A word's part of a score depends only on its weight and the document's length byte: each pair computed
+        # once (a few dozen pairs for thousands of documents).
+        documents, scores = list(within), None
+        for weights, lengths, idf, avgfl, B in scorers:
+            parts, column = {}, []
+            for docnum in documents:
+                key = (weights.get(docnum), lengths[docnum])
+                part = parts.get(key)
+                if part is None:
+                    part = parts[key] = part_of(*key, idf, avgfl, B)
+                    if part is None:
+                        return None
+                column.append(part)
+            # The second word's part added to the first's, as Whoosh adds them.
+            scores = column if scores is None else [a + b for a, b in zip(scores, column, strict=True)]
+        ranked = heapq.nsmallest(limit, zip((-score for score in scores), documents, strict=True))
+        return [(-negated, docnum) for negated, docnum in ranked]
 
     def matching(self, query, within: set) -> set:
         """The documents of `within` (live documents, such as a search's hits) that `query` finds, exactly as

@@ -7,7 +7,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from intranet import access
 from intranet.fragments import CSRF_PLACEHOLDER, cached_fragment, with_csrf_token
 
 register = template.Library()
@@ -66,18 +65,6 @@ def aria_current(context, href: str) -> str:
 def site_name() -> str:
     """The platform's name, for templates rendered without the context processors (the 500 page)."""
     return settings.SITE_NAME
-
-
-@register.simple_tag
-def administered_organizations(user) -> list:
-    """The organizations whose members `user` manages (for the account menu)."""
-    return access.administered_organizations(user)
-
-
-@register.filter
-def is_body_member(user) -> bool:
-    """A member of a member body (for the account menu's "your organization's notices")."""
-    return access.is_buyer(user)
 
 
 @register.simple_tag(takes_context=True)

@@ -16,7 +16,6 @@ import re
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.template.loader import select_template
@@ -28,8 +27,8 @@ from haystack.query import SQ, SearchQuerySet
 from haystack.utils import get_model_ct
 from wagtail import hooks
 
+from intranet import page_cache
 from intranet.models import Organization
-from intranet.page_cache import request_generation
 from intranet.search import excerpt, query_terms
 
 logger = logging.getLogger(__name__)
@@ -48,23 +47,14 @@ def reader_keys(request) -> list[str]:
     cache for that reader until the content's generation changes (`intranet.page_cache`: any committed write to
     memberships, groups, categories, workspaces or channels makes a new one, so a right withdrawn is withdrawn
     at the next request); each hit shown is re-checked against the database anyway (`visible_results`)."""
-    user = getattr(request, "user", None)
-    known = getattr(request, "_search_reader_keys", None)
-    if known is None or known[0] is not user:
-        keys = None
-        cache_key = None
-        if user is not None and settings.SEARCH_KEYS_CACHE_SECONDS > 0:
-            reader = user.pk if user.is_authenticated else "visitor"
-            cache_key = f"search-keys:{reader}:{request_generation(request)}"
-            keys = cache.get(cache_key)
-        if keys is None:
-            keys = ["public"]
-            for give in hooks.get_hooks("search_access_keys"):
-                keys.extend(give(request))
-            if cache_key is not None:
-                cache.set(cache_key, keys, settings.SEARCH_KEYS_CACHE_SECONDS)
-        known = request._search_reader_keys = (user, keys)
-    return list(known[1])
+
+    def ask_the_apps() -> list[str]:
+        keys = ["public"]
+        for give in hooks.get_hooks("search_access_keys"):
+            keys.extend(give(request))
+        return keys
+
+    return list(page_cache.for_reader(request, "search-keys", ask_the_apps, settings.SEARCH_KEYS_CACHE_SECONDS))
 
 
 def for_reader(request, sqs: SearchQuerySet) -> SearchQuerySet:

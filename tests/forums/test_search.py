@@ -3,6 +3,7 @@ the topics of the categories they may read (not even in the count)."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -204,9 +205,38 @@ def test_the_hook_runs_a_fixed_number_of_queries(rf, make_topic, reply, public_c
     few = hits_for(2)
     many = hits_for(18)
     assert len(many) == 20
+    cache.clear()
     few_count, kept_few = queries(few, author)
+    cache.clear()
     many_count, kept_many = queries(many, author)
-    assert few_count == many_count <= 4  # categories, moderated ones, then the kept topics' current text (excerpts)
+    # The content's generation, the categories, the moderated ones, the memberships, then the kept topics' current
+    # text (excerpts).
+    assert few_count == many_count <= 5
     assert len(kept_many) == 20  # the author is a buyer: both categories are readable
+    # The reader's categories are kept until the content changes: the generation, then the topics' text.
+    again, kept_again = queries(many, author)
+    assert again == 2 and len(kept_again) == 20
     _count, kept_by_visitor = queries(many, AnonymousUser())
     assert len(kept_by_visitor) == 10
+
+
+def test_the_readers_categories_kept_between_searches_follow_a_membership_lost_at_once(
+    rf, make_topic, buyers_category, author
+):
+    """The hook keeps a reader's readable categories between searches (until the content changes): a buyer who
+    leaves their body no longer gets a buyers-only topic at the next search, though the index still has it."""
+    from intranet.models import Membership
+
+    make_topic(buyers_category, author, "Marché réservé", "Texte.")
+    call_command("rebuild_index", interactive=False, verbosity=0)
+    results = search_candidates("marché")
+
+    def kept():
+        request = rf.get("/")
+        request.user = User.objects.get(pk=author.pk)
+        return drop_unreadable_forum_hits(request, results)
+
+    assert len(kept()) == 1
+    assert len(kept()) == 1  # the second search uses the kept categories
+    Membership.objects.filter(user=author).delete()
+    assert kept() == []

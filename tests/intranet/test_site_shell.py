@@ -140,3 +140,35 @@ def test_the_home_pages_title_names_it_without_repeating_the_site_name(client, h
     home.seo_title = "Portail des achats publics"
     home.save_revision().publish()
     assert f"<title>Portail des achats publics — {escape(settings.SITE_NAME)}</title>" in client.get("/").text
+
+
+def test_what_the_header_shows_of_the_person_follows_every_change_at_the_next_request(login, buyer, body, home):
+    """The header's values for the person (the bell's count, the account menu's entries, the administration link) are
+    kept between requests (intranet.context_processors.person_header), and a new notification (a personal table),
+    a notification read, a lost membership or a permission withdrawn (content) show at the next request."""
+    from django.contrib.auth.models import Group
+
+    from intranet.models import Membership
+
+    client = login(buyer)
+    my_notices = reverse("procurement:my_notices")
+    html = client.get(reverse("profile")).content.decode()
+    assert '<span class="bell-count is-zero" data-unread-count>0</span>' in html
+    assert f'href="{my_notices}"' in html and f'href="{reverse("wagtailadmin_home")}"' in html
+
+    notification = Notification.objects.create(recipient=buyer, verb="test", message="Hello")
+    html = client.get(reverse("profile")).content.decode()
+    assert '<span class="bell-count" data-unread-count>1</span>' in html
+
+    Notification.objects.filter(pk=notification.pk).update(read_at=notification.created_at)
+    html = client.get(reverse("profile")).content.decode()
+    assert '<span class="bell-count is-zero" data-unread-count>0</span>' in html
+
+    for group in Group.objects.filter(permissions__codename="access_admin"):
+        group.permissions.remove(*group.permissions.filter(codename="access_admin"))
+    html = client.get(reverse("profile")).content.decode()
+    assert f'href="{reverse("wagtailadmin_home")}"' not in html
+
+    Membership.objects.filter(user=buyer, organization=body).delete()
+    html = client.get(reverse("profile")).content.decode()
+    assert f'href="{my_notices}"' not in html

@@ -22,10 +22,10 @@ from .fixtures_b import PAYLOADS, page_problems
 
 pytestmark = pytest.mark.django_db
 
-# The site shell costs 10 (see test_files); the list adds the workspace and the page of notes with their last
+# The site shell costs 5 (see test_files); the list adds the workspace and the page of notes with their last
 # editors (and the count); the history adds the note and its revisions with their authors.
-NOTES_PAGE_QUERIES = 12
-HISTORY_PAGE_QUERIES = 11
+NOTES_PAGE_QUERIES = 7
+HISTORY_PAGE_QUERIES = 6
 
 
 @pytest.fixture(autouse=True)

@@ -18,9 +18,10 @@ from workspaces.actions.workspaces import do_create_workspace, do_update_workspa
 from workspaces.models import Activity, Channel, ChannelMember, Member, Message, Presence, Workspace
 
 Role = Member.Role
-# The site shell (session, user, memberships, notifications, footer, header badge) and the overview's own
-# queries: channels, unread counts, pinned, presence, direct conversations, activity, files, notes, counts.
-OVERVIEW_QUERIES = 20
+# The site shell (session, user, memberships, the generations, footer; what the header shows of the person kept:
+# intranet.context_processors.person_header) and the overview's own queries: channels, unread counts, pinned,
+# presence, direct conversations, activity, files, notes, counts.
+OVERVIEW_QUERIES = 15
 ROOT = Path(__file__).resolve().parents[2]
 
 
