@@ -1,12 +1,14 @@
 """Acts in the site search: found only by the sending body's people and the recipient authority's, at the engine
 (access keys) and again from the database before display (the act as it is now: never a draft)."""
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.text import Truncator
 from wagtail import hooks
 
 from exchanges import access
 from exchanges.models import Act
+from intranet import page_cache
 
 
 @hooks.register("search_access_keys")
@@ -23,7 +25,14 @@ def drop_unreadable_acts(request, results):
     results = list(results)
     if not any(isinstance(r.object, Act) for r in results):
         return results
-    bodies, authorities = access.body_ids(request.user), access.authority_ids(request.user)
+    # The reader's bodies and authorities, kept for that reader until the content changes (memberships and
+    # authorities are content: any committed write makes a new generation), as the search's access keys are.
+    bodies, authorities = page_cache.for_reader(
+        request,
+        "exchanges-bodies-and-authorities",
+        lambda: (access.body_ids(request.user), access.authority_ids(request.user)),
+        settings.SEARCH_KEYS_CACHE_SECONDS,
+    )
     kept = []
     for result in results:
         act = result.object

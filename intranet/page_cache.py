@@ -224,7 +224,8 @@ def for_reader(request, name: str, compute, seconds: int):
     value, key = None, None
     if user is not None and seconds > 0:
         reader = user.pk if user.is_authenticated else "visitor"
-        key = f"reader:{name}:{reader}:{request_generation(request)}"
+        # Both generations in one query: the header asks for them too (intranet.context_processors.person_header).
+        key = f"reader:{name}:{reader}:{request_generations(request)[0]}"
         value = cache.get(key)
     if value is None:
         value = compute()

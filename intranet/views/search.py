@@ -27,7 +27,7 @@ from haystack.query import SQ, SearchQuerySet
 from haystack.utils import get_model_ct
 from wagtail import hooks
 
-from intranet import page_cache
+from intranet import fragments, page_cache
 from intranet.models import Organization
 from intranet.search import excerpt, query_terms
 
@@ -465,9 +465,17 @@ class SearchView(TemplateView):
         from wagtail.models import Page
         from wagtail.search.utils import normalise_query_string
 
-        picks = list(
-            SearchPromotion.objects.filter(query__query_string=normalise_query_string(query)).order_by("sort_order")
+        normalised = normalise_query_string(query)
+        # The searches that have promoted results, kept until the content changes (few: only those are asked).
+        promoted = fragments.cached_fragment(
+            self.request,
+            "search-promoted-queries",
+            (),
+            lambda: frozenset(SearchPromotion.objects.values_list("query__query_string", flat=True)),
         )
+        if normalised not in promoted:
+            return []
+        picks = list(SearchPromotion.objects.filter(query__query_string=normalised).order_by("sort_order"))
         if not picks:
             return []
         page_ids = [pick.page_id for pick in picks if pick.page_id]
