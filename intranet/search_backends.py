@@ -345,12 +345,13 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
             kept = snapshot.matching(self._parsed(condition), set(base))
             base = [docnum for docnum in base if docnum in kept]
         types = snapshot.values(DJANGO_CT)
-        if registered is not None:  # documents of a model no longer indexed (left until `rebuild_index`)
+        if registered is not None and not snapshot.distinct(DJANGO_CT) <= registered:
+            # Documents of a model no longer indexed (left until `rebuild_index`).
             base = [docnum for docnum in base if types[docnum] in registered]
         narrowed = [docnum for docnum in base if types[docnum] == content_type] if content_type else base
         chosen = set(narrowed)
         counts = self._count_facets(snapshot, chosen, {k: v for k, v in fields.items() if k != DJANGO_CT}, queries)
-        counts[DJANGO_CT] = dict(Counter(types[docnum] for docnum in base))
+        counts[DJANGO_CT] = dict(Counter(map(types.__getitem__, base)))
         found["counts"] = counts
         if not narrowed:
             return found
@@ -387,7 +388,7 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
                 continue
             if not multi and snapshot.has_column(name):
                 values = snapshot.values(name)
-                counts[name] = {key: n for key, n in Counter(values[docnum] for docnum in hits).items() if key}
+                counts[name] = {key: n for key, n in Counter(map(values.__getitem__, hits)).items() if key}
                 continue
             for term in snapshot.terms(name):
                 matched = len(hits.intersection(snapshot.term_docs(name, term))) if hits else 0

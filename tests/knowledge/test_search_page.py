@@ -636,3 +636,22 @@ def test_a_readers_keys_are_asked_once_per_content_generation_unless_kept_for_no
         GuidePage.objects.filter(pk=guide.pk).update(audience=Audience.MEMBERS)  # the index not told yet
         assert search(client, q="serpentine")[:2] == ([], 0)
     assert len(calls) == asked  # kept: once, then again after the change (a new generation); not kept: each time
+
+
+def test_documents_of_a_model_no_longer_indexed_are_neither_shown_nor_counted(client, make_guide):
+    """A model removed from the search leaves its documents until `rebuild_index`: they are found by no one, in
+    neither the count nor the type facet."""
+    guide = make_guide("Zircon du guide")
+    index_now(guide)
+    backend = connections["default"].get_backend()
+    with backend._one_writer(5) as writer:
+        writer.add_document(
+            id="archives.oldmodel.1",
+            django_ct="archives.oldmodel",
+            django_id="1",
+            text="zircon ancien",
+            access="public",
+        )
+    titles, count, response = search(client, q="zircon")
+    assert (titles, count) == (["Zircon du guide"], 1)
+    assert [(entry["label"], entry["count"]) for entry in response.context["type_facet"]] == [("Guides", 1)]
