@@ -37,18 +37,9 @@ def _reverse(name: str, *args) -> str:
 
 
 def message_url(message: Message) -> str:
-    """The message's permanent link (it opens the page holding the message, anchored at `#m-<seq>`: the channel
-    page, an older page of it, or the thread); without it, the channel or thread page at the anchor."""
-    link = _reverse("message_link", message.channel_id, message.seq)
-    if link:
-        return link
-    channel = message.channel
-    if message.thread_root_id is not None:
-        # Loaded with the hit (MessageIndex.read_queryset): no query per hit.
-        url = _reverse("thread", channel.workspace.slug, channel.slug, message.thread_root.seq)
-    else:
-        url = _reverse("channel", channel.workspace.slug, channel.slug)
-    return f"{url}#m-{message.seq}" if url else ""
+    """The message's permanent link: it opens the page holding the message, anchored at `#m-<seq>` (the channel
+    page, an older page of it, or the thread)."""
+    return _reverse("message_link", message.channel_id, message.seq)
 
 
 def note_url(note: Note) -> str:

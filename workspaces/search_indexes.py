@@ -50,7 +50,7 @@ class MessageIndex(SiteDocument, indexes.Indexable):
 
     def read_queryset(self, using=None):
         # Every message: the filter hook decides who sees which, from the database as it is now.
-        return Message.objects.select_related("channel__workspace", "author", "thread_root")
+        return Message.objects.select_related("channel__workspace", "author")
 
     def prepare_text(self, message: Message) -> str:
         return render_to_string(MESSAGE_TEXT_TEMPLATE, {"object": message, "body": plain_text(message.body_html)})

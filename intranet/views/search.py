@@ -186,8 +186,14 @@ def registered_facets() -> list:
 
 
 def _query_string(condition) -> str:
-    """The engine's query string of a haystack condition (SQ)."""
-    return SearchQuerySet().filter(condition).query.build_query()
+    """The engine's query string of a haystack condition (SQ): what `SearchQuerySet().filter(condition)` would
+    search, built on the engine's query object alone (a page builds one per facet choice: the search query set
+    around it cost three times as much)."""
+    from haystack import connections
+
+    query = connections["default"].get_query()
+    query.add_filter(SQ(condition))
+    return query.build_query()
 
 
 def facet_counts(base, narrowed, type_chosen: bool, extra_facets: list, options=None) -> dict[str, dict]:

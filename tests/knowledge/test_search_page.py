@@ -655,3 +655,18 @@ def test_documents_of_a_model_no_longer_indexed_are_neither_shown_nor_counted(cl
     titles, count, response = search(client, q="zircon")
     assert (titles, count) == (["Zircon du guide"], 1)
     assert [(entry["label"], entry["count"]) for entry in response.context["type_facet"]] == [("Guides", 1)]
+
+
+def test_each_facet_choice_is_searched_as_haystack_builds_it():
+    """The page builds its facet choices' query strings on the engine's query object: the same strings as
+    haystack's search query set filtered by them (dates, stages, exact values)."""
+    from haystack.inputs import Raw
+    from haystack.query import SQ, SearchQuerySet
+
+    from intranet.views.search import _query_string
+    from procurement.search_hooks import status_choices
+
+    conditions = [condition for _label, condition in status_choices().values()]
+    conditions += [SQ(tags=Raw('"marchés publics"')), SQ(organization=Raw('"12"')) & SQ(year=Raw('"2026"'))]
+    for condition in conditions:
+        assert _query_string(condition) == SearchQuerySet().filter(condition).query.build_query()
