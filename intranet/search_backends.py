@@ -370,9 +370,28 @@ class FrenchWhooshSearchBackend(WhooshSearchBackend):
             # The page's hits only: Whoosh's ResultsPage counts every hit again (a second pass over the words'
             # documents).
             hits = _Hits(results[(page - 1) * page_length : page * page_length])
-        processed = self._process_results(hits, query_string=text)
-        found.update(results=processed["results"], hits=len(narrowed), page=page)
+        found.update(results=self._page_results(hits), hits=len(narrowed), page=page)
         return found
+
+    def _page_results(self, hits) -> list:
+        """The page's hits as haystack's results, each with its model, primary key, score and stored words
+        (`text`, the excerpt's source when the object gives none): what the search page reads of them (it loads
+        the objects itself). haystack's `_process_results` converts every stored field of every hit (a date
+        pattern searched and a JSON parse tried on each, the whole text included) for nobody to read."""
+        from haystack import connections
+        from haystack.models import SearchResult
+        from haystack.utils.app_loading import haystack_get_model
+
+        indexed = set(connections[self.connection_alias].get_unified_index().get_indexed_models())
+        results = []
+        for hit in hits:
+            app_label, model_name = hit[DJANGO_CT].split(".")
+            model = haystack_get_model(app_label, model_name)
+            if model is not None and model in indexed:
+                results.append(
+                    SearchResult(app_label, model_name, hit[DJANGO_ID], hit.score or 0, text=hit.get("text"))
+                )
+        return results
 
     def _count_facets(self, snapshot, hits: set, fields: dict[str, bool], queries: dict[str, dict[str, str]]) -> dict:
         """{facet: {value: count}} among the documents `hits`: single-valued fields from their columns,
