@@ -1,16 +1,14 @@
 """Guides in the site search: hits are re-checked against the database for who may read them."""
 
-from django.conf import settings
-from django.core.cache import cache
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.models import Page
 from wagtail.signals import page_unpublished
 
-from intranet import page_cache
+from intranet.fragments import cached_fragment
 from intranet.search import SearchFacet, reindex_on_commit
-from knowledge.access import audiences_for
+from knowledge.access import audiences_for, can_read_guide
 from knowledge.models import GuidePage
 from knowledge.search_indexes import guide_body_text
 
@@ -24,13 +22,8 @@ def drop_unreadable_guides(request, results):
     title as `search_topic` (one query for the page of hits).
     """
 
-    results = list(results)
-    if not any(isinstance(result.object, GuidePage) for result in results):
-        return results
-    audiences = audiences_for(request.user)  # what `can_read_guide` asks, once for the page
-
     def readable(obj) -> bool:
-        return not isinstance(obj, GuidePage) or (obj.live and obj.audience in audiences)
+        return not isinstance(obj, GuidePage) or (obj.live and can_read_guide(request.user, obj))
 
     kept = [result for result in results if readable(result.object)]
     guides = [result.object for result in kept if isinstance(result.object, GuidePage)]
@@ -45,16 +38,8 @@ def drop_unreadable_guides(request, results):
 
 def _body_text(request, guide: GuidePage) -> str:
     """The words of the guide's body as it is now (`guide_body_text`: its blocks walked one by one, a few
-    milliseconds for a long guide), kept until the content changes (any committed write makes a new generation,
-    `intranet.page_cache`), at most PAGE_CACHE_SECONDS, as the parts of pages kept for every reader are."""
-    if settings.PAGE_CACHE_SECONDS <= 0:
-        return guide_body_text(guide)
-    key = f"guide-body-text:{page_cache.request_generation(request)}:{guide.pk}"
-    text = cache.get(key)
-    if text is None:
-        text = guide_body_text(guide)
-        cache.set(key, text, settings.PAGE_CACHE_SECONDS)
-    return text
+    milliseconds for a long guide), kept for every reader until the content changes (intranet/fragments.py)."""
+    return cached_fragment(request, "guide-body-text", guide.pk, lambda: guide_body_text(guide))
 
 
 @hooks.register("search_access_keys")

@@ -45,3 +45,28 @@ def test_acts_are_found_by_their_body_and_their_authority_only(
         actions.do_transmit(transmitter, draft)
     objects, count = site_search(agent, "presbytère")
     assert set(objects) == {sent, Act.objects.get(pk=draft.pk)} and count == 2
+
+
+def test_a_person_who_leaves_the_body_no_longer_finds_its_acts_at_the_next_search(
+    rf, django_capture_on_commit_callbacks, make_draft, transmitter, buyer
+):
+    """The reader's bodies and authorities are kept between searches until the content changes: a buyer who
+    leaves the body gets none of its acts at the next search, from the engine nor from the hook's re-check (the
+    index is not touched)."""
+    from exchanges.search_hooks import drop_unreadable_acts
+    from intranet.models import Membership, User
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = actions.do_transmit(transmitter, make_draft(object="Aliénation du presbytère de Kerfeunteun"))
+    hits = list(SearchQuerySet().models(Act).auto_query("presbytère").load_all())
+
+    def kept():
+        request = rf.get("/")
+        request.user = User.objects.get(pk=buyer.pk)
+        return [result.object for result in drop_unreadable_acts(request, hits)]
+
+    assert site_search(buyer, "presbytère") == ([sent], 1)
+    assert kept() == [sent] and kept() == [sent]  # the second from the kept bodies
+    Membership.objects.filter(user=buyer).delete()
+    assert kept() == []
+    assert site_search(buyer, "presbytère") == ([], 0)

@@ -63,3 +63,20 @@ def test_excerpts_mark_exactly_what_the_index_analysis_finds():
             assert excerpt(CORPUS, terms) == whole_analysis(CORPUS, terms), search
             compared += 1
     assert compared > 100 and "<mark>négocièrent</mark>" in excerpt(CORPUS, query_terms("négociation"))
+
+
+def test_a_stop_word_whose_folded_form_is_a_searched_term_is_marked_as_whoosh_marks_it():
+    """« été » is a stop word: Whoosh's analysis folds it to `ete` without stemming it, and its highlighting marks
+    it wherever `ete` is a searched term (a stem another word may give); so does the excerpt, not « étés » (another
+    stop word, folded to `etes`) nor « étendue » (stemmed)."""
+    from whoosh.highlight import ContextFragmenter, HtmlFormatter, highlight
+
+    from intranet.search_backends import french_analyzer
+
+    text = "Les travaux d'été sont finis ; les étés prochains aussi, sur toute l'étendue du chantier."
+    terms = frozenset({"ete"})
+    formatter = HtmlFormatter(tagname="mark", between=" … ", classname="", termclass="")
+    formatter.template = "<%(tag)s>%(t)s</%(tag)s>"
+    expected = highlight(text, terms, french_analyzer(), ContextFragmenter(maxchars=240, surround=80), formatter, top=2)
+    assert excerpt(text, terms) == expected
+    assert "<mark>été</mark>" in expected and "<mark>" not in expected.replace("<mark>été</mark>", "")

@@ -670,3 +670,22 @@ def test_each_facet_choice_is_searched_as_haystack_builds_it():
     conditions += [SQ(tags=Raw('"marchés publics"')), SQ(organization=Raw('"12"')) & SQ(year=Raw('"2026"'))]
     for condition in conditions:
         assert _query_string(condition) == SearchQuerySet().filter(condition).query.build_query()
+
+
+def test_a_promoted_search_and_a_guide_edited_show_at_the_next_search(client, make_guide):
+    """What the page keeps per content generation (the searches that have promoted results, a guide's body text
+    for its excerpt) is renewed by the next write: a promotion added after a search, a guide's body changed."""
+    from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+
+    guide = make_guide("Zircon du guide")
+    index_now(guide)
+    _titles, _count, response = search(client, q="zircon")
+    assert response.context["promoted"] == [] and "Ce que vous devez savoir" in response.content.decode()
+
+    SearchPromotion.objects.create(query=Query.objects.create(query_string="zircon"), page=guide, sort_order=0)
+    guide.body = [("text", "<p>Le zircon se négocie désormais au kilogramme.</p>")]
+    guide.save()
+    _titles, _count, response = search(client, q="zircon")
+    assert [entry["title"] for entry in response.context["promoted"]] == ["Zircon du guide"]
+    page = response.content.decode()
+    assert "négocie désormais au kilogramme" in page and "Ce que vous devez savoir" not in page
