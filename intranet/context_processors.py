@@ -1,9 +1,7 @@
 """Values every template needs: the platform's name, footer links, the bell counter, the menu's badges."""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import get_language
 from wagtail import hooks
 
 from intranet import access, page_cache
@@ -30,9 +28,6 @@ def person_header(request) -> dict:
     request, and kept for that person until the content or what they see of their own changes (both generations,
     as their kept pages are: notifications and read marks are personal tables, memberships, rights and messages
     content), at most MEMBER_PAGE_CACHE_SECONDS (0: asked at every request), per language (the badges' words)."""
-    known = request.__dict__.get("_person_header")
-    if known is not None and known[0] is request.user:
-        return known[1]
     user = request.user
 
     def compute() -> dict:
@@ -47,18 +42,7 @@ def person_header(request) -> dict:
             "site_administration": user.is_staff or user.has_perm("wagtailadmin.access_admin"),
         }
 
-    seconds = settings.MEMBER_PAGE_CACHE_SECONDS
-    if seconds > 0:
-        content, personal = page_cache.request_generations(request)
-        key = f"person-header:{user.pk}:{content}:{personal}:{get_language()}"
-        values = cache.get(key)
-        if values is None:
-            values = compute()
-            cache.set(key, values, seconds)
-    else:
-        values = compute()
-    request._person_header = (user, values)
-    return values
+    return page_cache.for_reader(request, "person-header", compute, settings.MEMBER_PAGE_CACHE_SECONDS, personal=True)
 
 
 def platform(request):

@@ -211,12 +211,15 @@ def request_generations(request, using: str = "default") -> tuple[int, int]:
     return current
 
 
-def for_reader(request, name: str, compute, seconds: int):
-    """What `compute()` gives for this request's reader (a person, or every visitor alike), asked once per request
-    and kept in the cache for that reader until the content's generation changes, at most `seconds` (0: asked at
-    every request). For what a reader may see (their rights, read from content tables: any committed write to
-    them makes a new generation, so a right withdrawn is withdrawn at the next request), never for anything read
-    from the tables whose writes make no new generation (IGNORED_TABLES: notifications, read marks...)."""
+def for_reader(request, name: str, compute, seconds: int, personal: bool = False):
+    """What `compute()` gives for this request's reader (a person, or every visitor alike) in its language, asked
+    once per request and kept in the cache for that reader until the content's generation changes (and, with
+    `personal`, the personal one: for what is read from PERSONAL_TABLES, such as notifications and read marks), at
+    most `seconds` (0: asked at every request). For what a reader may see (their rights, read from content tables:
+    any committed write to them makes a new generation, so a right withdrawn is withdrawn at the next request);
+    never for anything read from the other IGNORED_TABLES, whose writes make no new generation."""
+    from django.utils.translation import get_language
+
     user = getattr(request, "user", None)
     known = request.__dict__.setdefault("_for_reader", {})
     if name in known and known[name][0] is user:
@@ -224,8 +227,10 @@ def for_reader(request, name: str, compute, seconds: int):
     value, key = None, None
     if user is not None and seconds > 0:
         reader = user.pk if user.is_authenticated else "visitor"
-        # Both generations in one query: the header asks for them too (intranet.context_processors.person_header).
-        key = f"reader:{name}:{reader}:{request_generations(request)[0]}"
+        # Both generations in one query, whichever is needed.
+        content, personal_generation = request_generations(request)
+        generation = f"{content}:{personal_generation}" if personal else content
+        key = f"reader:{name}:{reader}:{generation}:{get_language()}"
         value = cache.get(key)
     if value is None:
         value = compute()
